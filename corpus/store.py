@@ -1,0 +1,395 @@
+"""The store: reviews, their passages and theme mentions in SQLite or PostgreSQL.
+
+``Store(url)`` is the one object the rest of scrthemes uses to write and read
+the database. It takes and returns plain records (``scrthemes.corpus.records``);
+no ORM object leaves this module. The schema is migrated on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from scrthemes.corpus import migrations
+from scrthemes.corpus.db import (
+    MentionRow,
+    PageRow,
+    PassageRow,
+    Review,
+    ReviewTextRow,
+    RunRow,
+    ThemeRow,
+    utcnow,
+)
+from scrthemes.corpus.document import ReviewText
+from scrthemes.corpus.engine import (
+    DEFAULT_URL,
+    READ_OPTION,
+    DatabaseURLError,
+    QueryError,
+    ReadOnlyQueryError,
+    ReviewNotFound,
+    StoreError,
+    is_memory,
+    make_engine,
+    make_readonly_sqlite_engine,
+    run_readonly,
+    safe_url,
+)
+from scrthemes.corpus.lookups import (
+    Locator,
+    as_utc,
+    evidence_for,
+    find_previous,
+    review_info,
+    theme_counts,
+)
+from scrthemes.corpus.records import (
+    AddResult,
+    MentionRecord,
+    ReviewInfo,
+    ReviewMeta,
+)
+from scrthemes.corpus.views import frequency_sql
+from sqlalchemy import Engine, delete, func, insert, or_, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+__all__ = [
+    "AddResult", "DatabaseURLError", "QueryError", "ReadOnlyQueryError", "ReviewNotFound",
+    "Store", "StoreError", "DEFAULT_URL", "MentionRecord", "ReviewInfo", "ReviewMeta",
+]
+
+_PG_WRITE_LOCK_KEY = 7_294_113_002  # arbitrary, fixed: serialises check-then-insert writes
+
+
+class Store:
+    """Reviews, passages, theme mentions and runs in one database.
+
+    Parameters
+    ----------
+    url
+        ``sqlite:///path.db`` (default ``sqlite:///scrthemes.db``) or
+        ``postgresql+psycopg://user@host/db``. Several processes may use the same
+        database at once.
+
+    Raises
+    ------
+    DatabaseURLError
+        The URL is malformed or unsupported (at once), or the database cannot
+        be reached (on first use).
+    """
+
+    def __init__(self, url: str = DEFAULT_URL) -> None:
+        self.url = url
+        self._engine = make_engine(url)
+        self._migrated = False
+        self._readonly_engine: Engine | None = None  # SQLite: the file opened read-only
+        self._reader = self._engine.execution_options(**{READ_OPTION: True})
+        self._init_lock = threading.Lock()  # one Store is shared by a flow's task threads
+
+    def __repr__(self) -> str:
+        return f"Store({safe_url(self.url)!r})"
+
+    # --- plumbing --------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        """The database engine, with the schema migrated to the newest revision."""
+        self._migrate()
+        return self._engine
+
+    def _migrate(self) -> None:
+        if self._migrated:
+            return
+        with self._init_lock:
+            if self._migrated:
+                return
+            try:
+                migrations.upgrade(self._engine)
+            except DBAPIError as err:  # unreachable server, bad credentials, not a database
+                reason = (str(err.orig).strip().splitlines() or ["unknown error"])[0]
+                raise DatabaseURLError(
+                    f"cannot use database {safe_url(self._engine.url)}: {reason}"
+                ) from None
+            self._migrated = True
+
+    @property
+    def is_postgres(self) -> bool:
+        return self._engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one write transaction: committed on success, rolled back on error."""
+        with Session(self.engine, expire_on_commit=False) as s, s.begin():
+            yield s
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        self._migrate()
+        with Session(self._reader) as s, s.begin():
+            yield s
+
+    def _serialise(self, s: Session) -> None:
+        # SQLite write transactions are already serial (BEGIN IMMEDIATE); PostgreSQL
+        # needs a lock so that check-then-insert cannot interleave between processes.
+        if self.is_postgres:
+            s.execute(select(func.pg_advisory_xact_lock(_PG_WRITE_LOCK_KEY)))
+
+    def close(self) -> None:
+        """Release pooled connections (the Store can still be used afterwards)."""
+        self._engine.dispose()
+        if self._readonly_engine is not None:
+            self._readonly_engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- writing -----------------------------------------------------------------
+
+    def sync_themes(self, themes: Iterable[tuple[str, str, str]]) -> None:
+        """Insert or update the codebook themes ``(id, name, definition)``, keeping their order."""
+        with self.session() as s:
+            self._serialise(s)
+            for position, (theme_id, name, definition) in enumerate(themes):
+                s.merge(ThemeRow(id=theme_id, name=name, definition=definition, position=position))
+
+    def add_review(
+        self, *, sha256: str, source_path: str, meta: ReviewMeta, doc: ReviewText
+    ) -> AddResult:
+        """Store a review's text, pages and passages in one transaction.
+
+        Content already stored (same ``sha256``) is left alone (``"unchanged"``).
+        A changed copy of a stored review (same file name, or same title and area)
+        becomes a new version that supersedes the old row (``"new_version"``).
+        """
+        file_name = Path(source_path).name
+        with self._reading() as s:  # the common re-ingest case needs no write lock
+            existing = s.scalar(select(Review.id).where(Review.sha256 == sha256))
+        if existing is not None:
+            return AddResult(existing, "unchanged")
+        try:
+            with self.session() as s:
+                self._serialise(s)
+                existing = s.scalar(select(Review.id).where(Review.sha256 == sha256))
+                if existing is not None:
+                    return AddResult(existing, "unchanged")
+                previous = find_previous(s, file_name, meta)
+                review = Review(
+                    sha256=sha256, title=meta.title, area=meta.area, year=meta.year,
+                    child=meta.child, source_path=str(source_path), file_name=file_name,
+                    page_count=doc.page_count, version=previous.version + 1 if previous else 1,
+                    previous_id=previous.id if previous else None, is_latest=True,
+                )
+                if previous is not None:
+                    previous.is_latest = False
+                s.add(review)
+                s.flush()
+                s.add(ReviewTextRow(review_id=review.id, text=doc.text))
+                if doc.pages:
+                    s.execute(insert(PageRow), [
+                        {"review_id": review.id, "number": p.number, "start_char": p.start,
+                         "end_char": p.end} for p in doc.pages
+                    ])
+                if doc.passages:
+                    s.execute(insert(PassageRow), [
+                        {"review_id": review.id, "idx": p.index, "page": p.page,
+                         "start_char": p.start, "end_char": p.end, "number": p.number,
+                         "heading": p.heading, "text": p.text} for p in doc.passages
+                    ])
+                status = "new_version" if previous else "added"
+                return AddResult(review.id, status, previous.id if previous else None)
+        except IntegrityError:
+            # Another process stored the same content between our check and insert.
+            with self._reading() as s:
+                existing = s.scalar(select(Review.id).where(Review.sha256 == sha256))
+            if existing is None:
+                raise
+            return AddResult(existing, "unchanged")
+
+    def set_mentions(
+        self, review_id: int, mentions: Sequence[MentionRecord], *, pipeline_version: str
+    ) -> None:
+        """Replace a review's mentions in one transaction, linking each to its passage and page."""
+        with self.session() as s:
+            # Row lock: two taggers replacing the same review's mentions take turns.
+            review = s.get(Review, review_id, with_for_update=True)
+            if review is None:
+                raise ReviewNotFound(f"no review with id {review_id}")
+            known = set(s.scalars(select(ThemeRow.id)))
+            unknown = sorted({m.theme for m in mentions} - known)
+            if unknown:
+                raise StoreError(
+                    f"unknown theme {', '.join(map(repr, unknown))} in mentions for review "
+                    f"{review_id}; known themes: {', '.join(sorted(known)) or 'none'} "
+                    "(call Store.sync_themes first)"
+                )
+            length = s.scalar(
+                select(func.length(ReviewTextRow.text)).where(ReviewTextRow.review_id == review_id)
+            ) or 0
+            for m in mentions:
+                if not 0 <= m.start <= m.end <= length:
+                    raise StoreError(
+                        f"mention {m.theme!r} at {m.start}-{m.end} lies outside review "
+                        f"{review_id}'s text ({length} characters); was another text tagged?"
+                    )
+            locate = Locator(s, review_id)
+            s.execute(delete(MentionRow).where(MentionRow.review_id == review_id))
+            rows = [
+                {"review_id": review_id, "passage_id": locate.passage(m.start),
+                 "theme": m.theme, "start_char": m.start, "end_char": m.end, "text": m.text,
+                 "sentence": m.sentence, "sentence_start": m.sentence_start,
+                 "sentence_end": m.sentence_end, "page": locate.page(m.start),
+                 "negated": bool(m.negated), "cue": m.cue, "method": m.method,
+                 "score": float(m.score), "pattern_id": m.pattern_id,
+                 "pipeline_version": pipeline_version}
+                for m in mentions
+            ]
+            if rows:
+                s.execute(insert(MentionRow), rows)
+            review.tagged_at = utcnow()
+            review.pipeline_version = pipeline_version
+
+    def edit_review(
+        self, review_id: int, *, title: str | None = None, year: int | None = None,
+        area: str | None = None, child: str | None = None,
+    ) -> ReviewInfo:
+        """Correct a review's metadata; fields left as None keep their value."""
+        with self.session() as s:
+            review = s.get(Review, review_id)
+            if review is None:
+                raise ReviewNotFound(f"no review with id {review_id}")
+            changes = {"title": title, "year": year, "area": area, "child": child}
+            for field_name, value in changes.items():
+                if value is not None:
+                    setattr(review, field_name, value)
+        return self.get_review(review_id)
+
+    # --- reading -------------------------------------------------------------------
+
+    def review_text(self, review_id: int) -> str:
+        """The cleaned full text of a review."""
+        with self._reading() as s:
+            value = s.scalar(
+                select(ReviewTextRow.text).where(ReviewTextRow.review_id == review_id)
+            )
+        if value is None:
+            raise ReviewNotFound(f"no review with id {review_id}")
+        return value
+
+    def get_review(self, review_id: int) -> ReviewInfo:
+        """A review's metadata, per-theme summary and evidence rows."""
+        with self._reading() as s:
+            review = s.get(Review, review_id)
+            if review is None:
+                raise ReviewNotFound(f"no review with id {review_id}")
+            counts = theme_counts(s, [review_id])
+            return review_info(review, counts[review_id], evidence_for(s, review_id))
+
+    def list_reviews(self, *, latest_only: bool = True) -> list[ReviewInfo]:
+        """Stored reviews (by default only the latest version of each), oldest first."""
+        with self._reading() as s:
+            query = select(Review).order_by(Review.id)
+            if latest_only:
+                query = query.where(Review.is_latest.is_(True))
+            reviews = list(s.scalars(query))
+            counts = theme_counts(s, [r.id for r in reviews])
+            return [review_info(r, counts[r.id]) for r in reviews]
+
+    def theme_presence(self, review_id: int) -> dict[str, bool]:
+        """For every theme, whether the review has at least one affirmed mention of it."""
+        return {t: c.present for t, c in self.get_review(review_id).themes.items()}
+
+    def reviews_to_retag(self, pipeline_version: str) -> list[int]:
+        """Latest reviews never tagged, or tagged by a different pipeline version."""
+        with self._reading() as s:
+            return list(s.scalars(
+                select(Review.id)
+                .where(Review.is_latest.is_(True), or_(
+                    Review.pipeline_version.is_(None), Review.pipeline_version != pipeline_version
+                ))
+                .order_by(Review.id)
+            ))
+
+    def frequencies(self, *, area: str | None = None, by: str | None = None) -> list[dict]:
+        """Theme frequencies over the latest reviews, as the ``theme_frequencies*`` views give them."""
+        sql = frequency_sql(by, area_filter=area is not None, ordered=True)
+        with self._reading() as s:
+            result = s.execute(text(sql), {"area": area} if area is not None else {})
+            return [dict(row._mapping) for row in result]
+
+    def query(self, sql: str, params: dict | None = None) -> tuple[list[str], list[tuple]]:
+        """Run one read-only SQL statement; returns (column names, rows).
+
+        Raises
+        ------
+        ReadOnlyQueryError
+            The statement would write, or there is more than one; nothing is changed.
+        QueryError
+            The database rejected the SQL (syntax, unknown table, ...).
+        """
+        engine = self.engine
+        if engine.dialect.name == "sqlite" and not is_memory(engine.url):
+            with self._init_lock:
+                if self._readonly_engine is None:
+                    self._readonly_engine = make_readonly_sqlite_engine(engine.url)
+            engine = self._readonly_engine
+        return run_readonly(engine, sql, params)
+
+    # --- runs ------------------------------------------------------------------------
+
+    def start_run(self, kind: str, *, pipeline_version: str, params: dict) -> int:
+        """Record the start of a pipeline run; returns its id."""
+        with self.session() as s:
+            run = RunRow(kind=kind, pipeline_version=pipeline_version,
+                         params=_jsonable(params), status="running")
+            s.add(run)
+            s.flush()
+            return run.id
+
+    def finish_run(
+        self, run_id: int, *, status: str, counts: dict | None = None,
+        changes: dict | None = None, error: str | None = None,
+    ) -> None:
+        """Record how a run ended."""
+        with self.session() as s:
+            run = s.get(RunRow, run_id)
+            if run is None:
+                raise StoreError(f"no run with id {run_id}")
+            run.status, run.finished_at, run.error = status, utcnow(), error
+            run.counts = _jsonable(counts or {})
+            run.changes = _jsonable(changes) if changes is not None else None
+
+    def list_runs(self) -> list[dict]:
+        """All runs, newest first."""
+        with self._reading() as s:
+            return [_run_dict(r) for r in s.scalars(select(RunRow).order_by(RunRow.id.desc()))]
+
+    def get_run(self, run_id: int) -> dict:
+        """One run as a dict (keys as the ``runs`` table's columns)."""
+        with self._reading() as s:
+            run = s.get(RunRow, run_id)
+            if run is None:
+                raise StoreError(f"no run with id {run_id}")
+            return _run_dict(run)
+
+
+def _jsonable(value: Any) -> Any:
+    # Paths, dates and the like become strings rather than failing the run record.
+    return json.loads(json.dumps(value, default=str))
+
+
+def _run_dict(run: RunRow) -> dict:
+    return {
+        "id": run.id, "kind": run.kind, "started_at": as_utc(run.started_at),
+        "finished_at": as_utc(run.finished_at), "status": run.status,
+        "pipeline_version": run.pipeline_version, "params": run.params, "counts": run.counts,
+        "changes": run.changes, "error": run.error,
+    }
