@@ -32,6 +32,7 @@ class Passage:
     text: str
     number: str | None = None  # SCR paragraph number such as "3.4", if any
     heading: str | None = None  # the section heading the passage sits under
+    is_heading: bool = False  # the passage is itself a heading (or a title-page line)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ class ReviewFileError(Exception):
 
     def __init__(self, path: Path | str, detail: str = "") -> None:
         self.path = Path(path)
-        self.detail = detail
+        self.detail = " ".join(detail.split())  # the message stays on one line
         message = f"{self.path}: {self.cause}"
-        if detail:
-            message += f" ({detail})"
+        if self.detail:
+            message += f" ({self.detail})"
         if self.hint:
             message += f". {self.hint}"
         super().__init__(message)
@@ -44,7 +44,7 @@ class NoTextLayer(ReviewFileError):
 
 class TooLarge(ReviewFileError):
     cause = "too large"
-    hint = "Raise the limit with --max-pages/--max-mb if the file is genuine"
+    hint = "If the file is genuine, read it with a higher page or size limit"
 
 
 class EmptyFile(ReviewFileError):
