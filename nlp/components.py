@@ -1,21 +1,312 @@
-"""spaCy components for theme tagging (placeholder: replaced by the negation/context component)."""
+"""spaCy components for theme tagging: sentences, lemmas and the context check.
+
+``scr_sentencizer`` splits noisy review text (see ``segment.py``);
+``lemma_case`` makes lemmas of capitalised words match lower-case patterns;
+``theme_context`` marks each theme span that must not count, with a cue:
+``negated``, ``hypothetical``, ``agency`` (an organisation's name or a role
+alone), ``general`` (research or national policy, not this case), ``child``
+(the child's own mental health or substance use), or ``heading``.
+"""
 
 from __future__ import annotations
 
+import bisect
+
+import numpy as np
+from scrthemes.nlp import cues
+from scrthemes.nlp.segment import sentence_spans
+from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+CUE_KINDS = ("negated", "hypothetical", "agency", "general", "child", "heading")
+_CUES_KEY = "theme_cues"
+_HEADINGS_KEY = "scr_headings"
+#: ``doc.user_data`` key where a caller may hand over sentence spans computed on
+#: the text before whitespace was collapsed (see ``tagger.Tagger._doc``).
+SENTENCES_KEY = "scr_sentence_spans"
 
 
-class ThemeContext:
-    def __init__(self, nlp: Language, name: str, spans_key: str, window: int) -> None:
-        self.spans_key = spans_key
-        self.window = window
+@Language.factory("scr_sentencizer")
+def make_scr_sentencizer(nlp: Language, name: str) -> ScrSentencizer:
+    """Split sentences with the line-aware rules of ``segment.sentence_spans``."""
+    return ScrSentencizer()
+
+
+class ScrSentencizer:
+    """Set ``is_sent_start`` from :func:`segment.sentence_spans`; keep headings."""
 
     def __call__(self, doc: Doc) -> Doc:
+        spans = doc.user_data.get(SENTENCES_KEY) or sentence_spans(doc.text)
+        starts = sorted(s for s, _, _ in spans)
+        doc.user_data[_HEADINGS_KEY] = [(s, e) for s, e, h in spans if h]
+        flags = np.full(len(doc), -1, dtype="int64")
+        nxt = 0
+        pending = False
+        for i, token in enumerate(doc):
+            # A sentence starts at the first visible token at or after a boundary.
+            while nxt < len(starts) and starts[nxt] < token.idx + len(token):
+                pending = True
+                nxt += 1
+            if i == 0 or (pending and not token.is_space):
+                flags[i] = 1
+                pending = False
+        if len(doc):
+            # One array write: setting token.is_sent_start one by one is quadratic.
+            doc.from_array([SENT_START], flags.astype("uint64"))
         return doc
 
 
-@Language.factory("theme_context", default_config={"spans_key": "themes", "window": 6})
-def make_theme_context(nlp: Language, name: str, spans_key: str, window: int) -> ThemeContext:
-    """Mark theme spans that are negated or hypothetical (see ThemeContext)."""
-    return ThemeContext(nlp, name, spans_key=spans_key, window=window)
+@Language.factory("lemma_case")
+def make_lemma_case(nlp: Language, name: str) -> LemmaCase:
+    """Look capitalised words up in lower case, so "Information" lemmatises like "information"."""
+    return LemmaCase(nlp)
+
+
+class LemmaCase:
+    """Re-lemmatise tokens whose text is not lower case (the lookup table is lower case)."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self._table: dict | None = None
+
+    def _lookup(self) -> dict:
+        if self._table is None:
+            lemmatizer = self.nlp.get_pipe("lemmatizer")
+            self._table = lemmatizer.lookups.get_table("lemma_lookup")
+        return self._table
+
+    def __call__(self, doc: Doc) -> Doc:
+        table = self._lookup()
+        for token in doc:
+            lower = token.lower_
+            if token.text != lower:
+                token.lemma_ = table.get(lower, lower)
+            else:
+                token.lemma_ = token.lemma_.lower()
+        return doc
+
+
+def _check_phrases(name: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"theme_context: {name} must be a list of non-empty strings, got {value!r}")
+    return tuple(v.lower() for v in value)
+
+
+CONTEXT_DEFAULTS: dict[str, object] = {
+    "spans_key": "themes",
+    "window": 8,
+    "after_window": 6,
+    "negation_before": list(cues.NEGATION_BEFORE),
+    "negation_after": list(cues.NEGATION_AFTER),
+    "hypothetical_before": list(cues.HYPOTHETICAL_BEFORE),
+    "inverted_conditional": list(cues.INVERTED_CONDITIONAL),
+    "scope_breaks": list(cues.SCOPE_BREAKS),
+    "agency_heads": list(cues.AGENCY_HEADS),
+    "agency_use": list(cues.AGENCY_USE),
+    "parent_terms": list(cues.PARENT_TERMS),
+    "child_terms": list(cues.CHILD_TERMS),
+    "general_cues": list(cues.GENERAL_CUES),
+    "case_anchors": list(cues.CASE_ANCHORS),
+    "parental_themes": list(cues.PARENTAL_THEMES),
+    "if_as_whether": list(cues.IF_AS_WHETHER),
+    "practice_themes": list(cues.PRACTICE_THEMES),
+    "practice_negation": list(cues.PRACTICE_NEGATION),
+    "agency_themes": list(cues.AGENCY_THEMES),
+    "knowledge_verbs": list(cues.KNOWLEDGE_VERBS),
+    "person_window": 15,
+    "flag_headings": False,
+}
+
+
+@Language.factory("theme_context", default_config=CONTEXT_DEFAULTS)
+def make_theme_context(
+    nlp: Language,
+    name: str,
+    spans_key: str,
+    window: int,
+    after_window: int,
+    negation_before: list[str],
+    negation_after: list[str],
+    hypothetical_before: list[str],
+    inverted_conditional: list[str],
+    scope_breaks: list[str],
+    agency_heads: list[str],
+    agency_use: list[str],
+    parent_terms: list[str],
+    child_terms: list[str],
+    general_cues: list[str],
+    case_anchors: list[str],
+    parental_themes: list[str],
+    if_as_whether: list[str],
+    practice_themes: list[str],
+    practice_negation: list[str],
+    agency_themes: list[str],
+    knowledge_verbs: list[str],
+    person_window: int,
+    flag_headings: bool,
+) -> ThemeContext:
+    """Mark theme spans that are negated, hypothetical, agency-only, general or the child's own."""
+    config = dict(locals())
+    del config["nlp"], config["name"]
+    return ThemeContext(nlp, name, **config)
+
+
+class ThemeContext:
+    """Decide, for every span in ``doc.spans[spans_key]``, whether it counts.
+
+    The verdict is read with :func:`span_cue`: None when the mention counts,
+    else one of :data:`CUE_KINDS`. Cues are looked for only outside the span,
+    so patterns that carry their own negation ("did not attend", "was not
+    shared", "no strategy meeting") are not undone by it.
+
+    Parameters
+    ----------
+    window
+        Tokens before a span searched for negation and hypothetical cues.
+    after_window
+        Tokens after a span searched for trailing negation ("... was not a feature").
+    negation_before, negation_after, hypothetical_before, inverted_conditional,
+    scope_breaks, agency_heads, agency_use, parent_terms, child_terms,
+    general_cues, case_anchors
+        Phrase lists; defaults and the reason for each are in ``cues.py``.
+    parental_themes
+        Themes for which the child's own condition does not count.
+    flag_headings
+        Whether a mention in a heading ("Domestic abuse") is kept out of the count.
+    """
+
+    def __init__(self, nlp: Language, name: str = "theme_context", **config: object) -> None:
+        unknown = set(config) - set(CONTEXT_DEFAULTS)
+        if unknown:
+            raise ValueError(f"theme_context: unknown setting(s) {sorted(unknown)}; known: {sorted(CONTEXT_DEFAULTS)}")
+        settings = {**CONTEXT_DEFAULTS, **config}
+        self.name = name
+        self.spans_key = str(settings["spans_key"])
+        for knob in ("window", "after_window", "person_window"):
+            value = settings[knob]
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 50:
+                raise ValueError(f"theme_context: {knob} must be an integer from 0 to 50, got {value!r}")
+        self.window = int(settings["window"])  # type: ignore[arg-type]
+        self.after_window = int(settings["after_window"])  # type: ignore[arg-type]
+        self.person_window = int(settings["person_window"])  # type: ignore[arg-type]
+        if not isinstance(settings["flag_headings"], bool):
+            raise ValueError(f"theme_context: flag_headings must be true or false, got {settings['flag_headings']!r}")
+        self.flag_headings = settings["flag_headings"]
+        self.parental_themes = set(_check_phrases("parental_themes", settings["parental_themes"]))
+        self.practice_themes = set(_check_phrases("practice_themes", settings["practice_themes"]))
+        self.agency_themes = set(_check_phrases("agency_themes", settings["agency_themes"]))
+        self.if_as_whether = set(_check_phrases("if_as_whether", settings["if_as_whether"]))
+        self.knowledge_verbs = set(_check_phrases("knowledge_verbs", settings["knowledge_verbs"]))
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.words: dict[str, set[str]] = {}
+        for key in (
+            "negation_before", "negation_after", "hypothetical_before", "inverted_conditional",
+            "scope_breaks", "agency_heads", "agency_use", "parent_terms", "child_terms",
+            "general_cues", "case_anchors", "practice_negation",
+        ):
+            phrases = _check_phrases(key, settings[key])
+            self.matcher.add(key, [nlp.make_doc(p) for p in phrases])
+        if not Span.has_extension("theme_cue"):
+            Span.set_extension("theme_cue", getter=span_cue)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = doc.spans.get(self.spans_key, [])
+        verdicts: dict[tuple[int, int, str, str], str | None] = {}
+        if not spans:
+            doc.user_data[_CUES_KEY] = verdicts
+            return doc
+        # Cue matches grouped by sentence, so each span only looks at its own sentence.
+        sent_starts = [sent.start for sent in doc.sents]
+        by_sent: dict[int, dict[str, list[tuple[int, int]]]] = {}
+        for match_id, start, end in self.matcher(doc):
+            at = bisect.bisect_right(sent_starts, start) - 1
+            if at + 1 < len(sent_starts) and end > sent_starts[at + 1]:
+                continue  # a cue phrase across a sentence boundary is no cue
+            by_sent.setdefault(at, {}).setdefault(doc.vocab.strings[match_id], []).append((start, end))
+        headings = doc.user_data.get(_HEADINGS_KEY, [])
+        for span in spans:
+            at = bisect.bisect_right(sent_starts, span.start) - 1
+            verdicts[_key(span)] = self._judge(doc, span, by_sent.get(at, {}), headings)
+        doc.user_data[_CUES_KEY] = verdicts
+        return doc
+
+    def _judge(self, doc: Doc, span: Span, inside: dict, headings: list) -> str | None:
+        lo = span.sent.start
+        breaks = sorted(a for a, _ in inside.get("scope_breaks", []))
+
+        def clause_open(a: int, b: int) -> bool:
+            return not any(a <= x < b for x in breaks)
+
+        if self.flag_headings and any(s <= span.start_char and span.end_char <= e for s, e in headings):
+            return "heading"
+        theme = span.label_
+        practice = theme in self.practice_themes
+        before_key = "practice_negation" if practice else "negation_before"
+        for _a, b in inside.get(before_key, []):
+            # "no evidence of how this was assessed", "did not know who ...": about knowing.
+            following = {t.lower_ for t in doc[b : min(b + 3, span.start)]}
+            about_knowing = bool(following & {"how", "whether"}) or (
+                b < len(doc) and doc[b].lower_ in self.knowledge_verbs
+            )
+            if b <= span.start and span.start - b <= self.window and clause_open(b, span.start) and not about_knowing:
+                return "negated"
+        for a, _b in [] if practice else inside.get("negation_after", []):
+            if a >= span.end and a - span.end <= self.after_window and clause_open(span.end, a):
+                return "negated"
+        for a, b in inside.get("hypothetical_before", []):
+            if b <= span.start and span.start - b <= self.window + 4 and clause_open(b, span.start):
+                whether = doc[a].lower_ == "if" and a > lo and doc[a - 1].lower_ in self.if_as_whether
+                if not whether:
+                    return "hypothetical"
+        for a, _b in inside.get("inverted_conditional", []):
+            opens = a == lo or doc[a - 1].text in {",", ";", ":", "-", "–"} or doc[a - 1].is_space
+            if opens and a < span.start and clause_open(a, span.start) and doc[a].is_title:
+                return "hypothetical"
+        if theme in self.agency_themes and self._agency_only(doc, span, inside):
+            return "agency"
+        if theme in self.parental_themes and self._about_child(span, inside):
+            return "child"
+        if inside.get("general_cues") and not inside.get("case_anchors"):
+            return "general"
+        return None
+
+    def _agency_only(self, doc: Doc, span: Span, inside: dict) -> bool:
+        after = [a for a, _ in inside.get("agency_heads", []) if a == span.end]
+        if not after:
+            return False
+        named = all(t.is_title or t.is_upper or not t.is_alpha for t in span)
+        used = inside.get("agency_use") and inside.get("parent_terms")
+        return named or not used
+
+    def _about_child(self, span: Span, inside: dict) -> bool:
+        people = [(b, "child") for _, b in inside.get("child_terms", []) if b <= span.start]
+        people += [(b, "parent") for _, b in inside.get("parent_terms", []) if b <= span.start]
+        people = [p for p in people if span.start - p[0] <= self.person_window]
+        # "killed by his drug-addled parents": a parent word right after the span owns it.
+        if any(span.end <= a <= span.end + 1 for a, _ in inside.get("parent_terms", [])):
+            return False
+        if not people:
+            return False
+        return max(people)[1] == "child"
+
+
+def _key(span: Span) -> tuple[int, int, str, str]:
+    return (span.start, span.end, span.label_, span.id_)
+
+
+def span_cue(span: Span) -> str | None:
+    """Why a theme span does not count (one of :data:`CUE_KINDS`), or None if it counts.
+
+    Parameters
+    ----------
+    span
+        A span from ``doc.spans["themes"]`` of a doc run through ``theme_context``.
+
+    Returns
+    -------
+    str | None
+        The cue kind, or None.
+    """
+    return span.doc.user_data.get(_CUES_KEY, {}).get(_key(span))

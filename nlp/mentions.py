@@ -36,3 +36,18 @@ class Mention:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a tagged text, with the rule mentions found in it.
+
+    This is what the classifier scores: its text, where it sits, the section
+    heading above it (if known) and the rule hits inside it, negated or not.
+    """
+
+    start: int
+    end: int
+    text: str
+    heading: str | None = None
+    rule_hits: tuple[Mention, ...] = ()

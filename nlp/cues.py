@@ -1,0 +1,155 @@
+"""Context cues: the words that stop a theme mention from counting.
+
+Each list is a default for a knob of the ``theme_context`` component (see
+``components.py``); a pipeline may override any of them in its config. The
+codebook (``../shared/codebook.md``) says what must not be coded: negated or
+ruled-out mentions, hypothetical ones, an agency's name alone, general
+research or policy statements, and the child's own mental health or substance
+use. Every cue below exists for one of those rules; the comment says which
+review wording it answers. All phrases are matched on lower-cased tokens.
+"""
+
+from __future__ import annotations
+
+#: Negation before a mention, within ``window`` tokens in the same clause.
+#: Reviews rule factors out with stock phrases: "there was no evidence of",
+#: "no concerns were raised about", "was not known to", "no history of";
+#: "denied" covers a parent's denial that the review accepts (when the review
+#: doubts it, a "but"/"however" clause follows and breaks the scope).
+NEGATION_BEFORE: tuple[str, ...] = (
+    "no", "not", "never", "without", "nor", "neither", "none", "nothing",
+    "no evidence", "no indication", "no suggestion", "no concerns", "no concern",
+    "no history", "no record", "no known", "no reported", "no reports",
+    "not known to", "ruled out", "absence of", "free of", "free from",
+    "denied", "denies", "did not disclose", "did not have", "did not indicate",
+    "there was no", "there were no", "unfounded",
+)
+#: Verbs after "not"/"no"/"never" that make the clause about professionals'
+#: knowledge, not about the factor: "agencies did not know who was living in
+#: the household", "staff did not recognise the domestic abuse" still assert it.
+KNOWLEDGE_VERBS: tuple[str, ...] = (
+    "know", "knew", "aware", "realise", "realize", "realised", "recognise", "recognize",
+    "recognised", "appreciate", "understand", "identify", "identified", "consider",
+    "considered", "explore", "explored", "share", "shared", "inform", "informed", "pass",
+    "passed", "record", "recorded", "check", "checked", "assess", "assessed", "ask", "asked",
+    "address", "addressed", "act", "acted", "follow", "followed", "take", "taken", "told",
+    "notified", "alerted",
+)
+#: Negation after a mention in the same clause: "mental health was not a
+#: feature", "drug use was ruled out", "concerns about housing were unfounded".
+NEGATION_AFTER: tuple[str, ...] = (
+    "was not a feature", "were not a feature", "was not an issue", "were not an issue",
+    "was not a concern", "were not a concern", "was ruled out", "were ruled out",
+    "was not identified", "were not identified", "was not present", "were not present",
+    "were unfounded", "was unfounded", "was not evident", "were not evident",
+    "not a factor", "did not feature", "was not indicated",
+)
+#: Words that open a hypothetical or future-only clause: "should her mental
+#: health deteriorate", "if he were to relapse", "in the event of eviction",
+#: "a risk that mother may become homeless in future".
+HYPOTHETICAL_BEFORE: tuple[str, ...] = (
+    "if", "in the event", "in case", "unless", "were to", "in future", "in the future",
+    "would be at risk", "potential for", "risk of relapse", "contingency", "plan for",
+)
+#: Words before "if" that make it mean "whether", which is not hypothetical:
+#: "failed to identify if she was a victim of domestic abuse", "it is unclear
+#: if he prevented enquiries"; "even if mother had received an assessment"
+#: still asserts the history.
+IF_AS_WHETHER: tuple[str, ...] = (
+    "identify", "know", "knew", "ask", "asked", "check", "checked", "establish", "consider",
+    "considered", "assess", "determine", "clarify", "explore", "see", "unclear", "unsure",
+    "question", "even", "whether", "enquire", "enquired", "understand",
+)
+#: "should" only makes a hypothetical when it opens the clause ("Should the
+#: mother's mental health deteriorate ..."); "professionals should have asked"
+#: is a learning point and counts, so it is handled separately.
+INVERTED_CONDITIONAL: tuple[str, ...] = ("should", "were", "had")
+#: Words that end a cue's reach: a clause that turns ("denied drug use but
+#: tested positive", "no concerns initially; however, mother later disclosed").
+SCOPE_BREAKS: tuple[str, ...] = (
+    "but", "however", "although", "though", "whilst", "while", "yet", "despite",
+    "which", "who", "whose", "until", "later", "subsequently", "although", ";", ":",
+    "because", "as", "when", "after", "before", "so",
+)
+#: Themes whose mentions name a failure of practice ("was not shared", "did
+#: not meet the threshold", "no strategy meeting", "did not engage"). A "not"
+#: or "no" before them is usually part of the failure ("information was not
+#: evaluated and was not shared", "no agency had a complete picture"), so only
+#: the explicit all-clear phrases below negate them.
+PRACTICE_THEMES: tuple[str, ...] = ("threshold_disputes", "non_compliant_parents", "info_sharing")
+#: The all-clear phrases that do negate a practice mention: "there were no
+#: concerns about the parents' engagement", "nothing to indicate that the
+#: threshold was met", "the family was not hidden".
+PRACTICE_NEGATION: tuple[str, ...] = (
+    "no concerns", "no concern", "no issues", "no difficulties", "nothing to indicate",
+    "nothing to suggest", "no evidence of", "no indication of", "not hidden", "not \"hidden",
+    "not “hidden", "was not a", "were not a",
+)
+#: Themes where a theme phrase followed by an organisation noun is the
+#: organisation's name, not the factor ("Housing Options", "the Mental Health
+#: Trust"); for practice themes the noun is part of the finding ("escalation
+#: policy not used").
+AGENCY_THEMES: tuple[str, ...] = (
+    "parental_mental_health", "housing", "volatile_relationships", "domestic_abuse",
+    "substance_misuse", "risk_adults",
+)
+#: Nouns that turn a theme phrase into an organisation or a role: "the Mental
+#: Health Trust", "Housing Options", "the Substance Misuse Service",
+#: "domestic abuse coordinator", "the MARAC coordinator".
+AGENCY_HEADS: tuple[str, ...] = (
+    "trust", "trusts", "service", "services", "team", "teams", "options", "department",
+    "unit", "partnership", "provider", "providers", "agency", "agencies", "charity",
+    "board", "forum", "commissioner", "commissioners", "commissioning", "coordinator",
+    "co-ordinator", "chair", "chairs", "lead", "leads", "manager", "officer", "officers", "panel",
+    "practitioner", "practitioners", "professional", "professionals", "specialist",
+    "worker", "workers", "clinic", "nurse", "nurses", "project", "organisation",
+    "organisations", "authority", "association", "foundation", "strategy", "policy",
+    "policies", "training", "toolkit", "protocol", "procedures", "guidance",
+)
+#: Words that tie an agency mention back to a parent's own need: "mother was
+#: referred to the Substance Misuse Service" counts; "the Mental Health Trust
+#: provided a report" does not.
+AGENCY_USE: tuple[str, ...] = (
+    "referred", "referral", "under the care", "under", "known to", "engaged", "engage",
+    "attended", "attend", "treated", "treatment", "admitted", "detained", "assessed",
+    "supported", "support", "seen by", "prescribed", "script", "discharged", "open to",
+    "sought", "approached", "presented", "placed", "contacted",
+)
+#: People whose mental health or substance use is a parental theme.
+PARENT_TERMS: tuple[str, ...] = (
+    "mother", "father", "parent", "parents", "mum", "dad", "stepfather", "step-father",
+    "stepmother", "step-mother", "partner", "partners", "boyfriend", "girlfriend", "carer",
+    "carers", "husband", "wife", "grandmother", "grandfather", "grandparents", "aunt",
+    "uncle", "couple", "adults", "adult", "family", "ms", "mr", "mrs", "maternal", "paternal",
+    "mothers", "fathers", "'s", "’s", "women", "woman", "man", "men",
+)
+#: People whose own mental health or substance use is not a parental theme.
+CHILD_TERMS: tuple[str, ...] = (
+    "child", "children", "baby", "infant", "young person", "young people", "boy", "girl",
+    "son", "daughter", "teenager", "adolescent", "pupil", "student", "sibling", "siblings",
+    "camhs", "youngster", "toddler", "year old", "year-old", "young", "girls", "boys",
+    "child's", "child’s", "young person's", "young person’s",
+)
+#: Words of general research, national policy or guidance: "Research shows",
+#: "Working Together 2018 sets out", "nationally", "the triennial analysis".
+GENERAL_CUES: tuple[str, ...] = (
+    "research", "studies", "literature", "working together", "nationally", "national policy",
+    "national guidance", "national figures", "triennial", "biennial", "across england",
+    "across the country", "evidence suggests", "evidence shows", "it is well", "we know",
+    "statutory guidance", "in general", "many families", "many young people", "such cases",
+    "toxic trio", "housing crisis", "many councils", "our analysis", "analysis of recent",
+    "scr reports", "reviews found", "reviews show", "reviews have found", "across reviews",
+    # Present-tense statements about agencies or families in general ("agencies
+    # may disagree about ...", "referrers feel unable to ...", "a campaign to ...").
+    "agencies may", "professionals may", "practitioners may", "may disagree", "referrers",
+    "can be a symptom", "knowledge and understanding", "campaign",
+)
+#: Words that tie a sentence to the case under review; a sentence with a
+#: general cue still counts when it has one of these ("In this case ...").
+CASE_ANCHORS: tuple[str, ...] = (
+    "this case", "this family", "the family", "mother", "father", "mum", "dad", "parents",
+    "stepfather", "partner", "in this review", "the review found", "the review identified",
+    "the panel found", "ms", "mr", "mrs", "her", "his", "their",
+)
+#: Themes about a parent or carer: the child's own condition does not count.
+PARENTAL_THEMES: tuple[str, ...] = ("parental_mental_health", "substance_misuse")
