@@ -20,7 +20,11 @@ demo: setup
 	$(BIN)/scrthemes samples data/samples
 	$(BIN)/scrthemes ingest data/samples
 	$(BIN)/scrthemes frequencies
+	$(BIN)/scrthemes compare --area Kent --against published
+	$(BIN)/scrthemes compare --area Kent --against area:REST
+	$(BIN)/scrthemes report --out report
 	@echo "Database: $(CURDIR)/scrthemes.db  (try: $(BIN)/scrthemes sql \"SELECT * FROM theme_frequencies\")"
+	@echo "Report:   $(CURDIR)/report/index.html"
 
 test: setup
 	bash scripts/ensure-system-packages.sh
