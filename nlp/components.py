@@ -5,22 +5,25 @@
 ``theme_context`` marks each theme span that must not count, with a cue:
 ``negated``, ``hypothetical``, ``agency`` (an organisation's name or a role
 alone), ``general`` (research or national policy, not this case), ``child``
-(the child's own mental health or substance use), or ``heading``.
+(the child's own mental health or substance use), ``heading`` (a heading when
+``flag_headings``, or a contents-page line), ``review`` (a parent's part in the
+review itself) or ``background`` (a parent's own upbringing).
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 
 import numpy as np
 from scrthemes.nlp import cues
 from scrthemes.nlp.segment import sentence_spans
-from spacy.attrs import SENT_START
+from spacy.attrs import LEMMA, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-CUE_KINDS = ("negated", "hypothetical", "agency", "general", "child", "heading")
+CUE_KINDS = ("negated", "hypothetical", "agency", "general", "child", "heading", "review", "background")
 _CUES_KEY = "theme_cues"
 _HEADINGS_KEY = "scr_headings"
 #: ``doc.user_data`` key where a caller may hand over sentence spans computed on
@@ -65,7 +68,12 @@ def make_lemma_case(nlp: Language, name: str) -> LemmaCase:
 
 
 class LemmaCase:
-    """Re-lemmatise tokens whose text is not lower case (the lookup table is lower case)."""
+    """Lemmatise every token from the lookup table, looking capitalised words up in lower case.
+
+    Does the lookup lemmatizer's work too (the pipeline keeps that component,
+    disabled, for its table), once per distinct word: a lemma is the table's
+    entry for the lower-cased word, itself lower-cased for lower-case words.
+    """
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
@@ -79,12 +87,16 @@ class LemmaCase:
 
     def __call__(self, doc: Doc) -> Doc:
         table = self._lookup()
-        for token in doc:
-            lower = token.lower_
-            if token.text != lower:
-                token.lemma_ = table.get(lower, lower)
-            else:
-                token.lemma_ = token.lemma_.lower()
+        strings = doc.vocab.strings
+        orths = doc.to_array([ORTH])
+        lemmas: dict[int, int] = {}
+        for orth in set(orths.tolist()):  # each distinct word once, not each token
+            text = strings[orth]
+            lower = text.lower()
+            lemma = table.get(lower, lower) if text != lower else str(table.get(text, text)).lower()
+            lemmas[orth] = strings.add(lemma)
+        if len(doc):
+            doc.from_array([LEMMA], np.array([lemmas[o] for o in orths.tolist()], dtype="uint64"))
         return doc
 
 
@@ -115,9 +127,20 @@ CONTEXT_DEFAULTS: dict[str, object] = {
     "practice_negation": list(cues.PRACTICE_NEGATION),
     "agency_themes": list(cues.AGENCY_THEMES),
     "knowledge_verbs": list(cues.KNOWLEDGE_VERBS),
+    "conditional_subjects": list(cues.CONDITIONAL_SUBJECTS),
+    "enquiry_before": list(cues.ENQUIRY_BEFORE),
+    "denial_after": list(cues.DENIAL_AFTER),
+    "contrast_breaks": list(cues.CONTRAST_BREAKS),
+    "inner_negation": list(cues.INNER_NEGATION),
+    "review_participation": list(cues.REVIEW_PARTICIPATION),
+    "review_themes": list(cues.REVIEW_THEMES),
+    "background_cues": list(cues.BACKGROUND_CUES),
+    "background_themes": list(cues.BACKGROUND_THEMES),
     "person_window": 15,
     "flag_headings": False,
 }
+#: A contents-page line: dot leaders (spaced or 4+), maybe a page number, at the end.
+_CONTENTS_LINE = re.compile(r"(?:\.\s+){2,}\.\s*\d{0,3}\s*$|\.{4,}\s*\d{0,3}\s*$|…\s*\d{1,3}\s*$|……")
 
 
 @Language.factory("theme_context", default_config=CONTEXT_DEFAULTS)
@@ -144,6 +167,15 @@ def make_theme_context(
     practice_negation: list[str],
     agency_themes: list[str],
     knowledge_verbs: list[str],
+    conditional_subjects: list[str],
+    enquiry_before: list[str],
+    denial_after: list[str],
+    contrast_breaks: list[str],
+    inner_negation: list[str],
+    review_participation: list[str],
+    review_themes: list[str],
+    background_cues: list[str],
+    background_themes: list[str],
     person_window: int,
     flag_headings: bool,
 ) -> ThemeContext:
@@ -169,10 +201,17 @@ class ThemeContext:
         Tokens after a span searched for trailing negation ("... was not a feature").
     negation_before, negation_after, hypothetical_before, inverted_conditional,
     scope_breaks, agency_heads, agency_use, parent_terms, child_terms,
-    general_cues, case_anchors
+    general_cues, case_anchors, enquiry_before, denial_after, review_participation,
+    background_cues
         Phrase lists; defaults and the reason for each are in ``cues.py``.
+    conditional_subjects, contrast_breaks, inner_negation
+        Word lists (``cues.py``): what follows a conditional "should", what ends
+        a denial's reach, and the negations that undo a mention from inside.
     parental_themes
         Themes for which the child's own condition does not count.
+    review_themes, background_themes
+        Themes for which taking part in the review, or a parent's upbringing,
+        does not count.
     flag_headings
         Whether a mention in a heading ("Domestic abuse") is kept out of the count.
     """
@@ -199,12 +238,18 @@ class ThemeContext:
         self.agency_themes = set(_check_phrases("agency_themes", settings["agency_themes"]))
         self.if_as_whether = set(_check_phrases("if_as_whether", settings["if_as_whether"]))
         self.knowledge_verbs = set(_check_phrases("knowledge_verbs", settings["knowledge_verbs"]))
+        self.conditional_subjects = set(_check_phrases("conditional_subjects", settings["conditional_subjects"]))
+        self.contrast_breaks = set(_check_phrases("contrast_breaks", settings["contrast_breaks"]))
+        self.inner_negation = set(_check_phrases("inner_negation", settings["inner_negation"]))
+        self.review_themes = set(_check_phrases("review_themes", settings["review_themes"]))
+        self.background_themes = set(_check_phrases("background_themes", settings["background_themes"]))
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.words: dict[str, set[str]] = {}
         for key in (
             "negation_before", "negation_after", "hypothetical_before", "inverted_conditional",
             "scope_breaks", "agency_heads", "agency_use", "parent_terms", "child_terms",
-            "general_cues", "case_anchors", "practice_negation",
+            "general_cues", "case_anchors", "practice_negation", "enquiry_before", "denial_after",
+            "review_participation", "background_cues",
         ):
             phrases = _check_phrases(key, settings[key])
             self.matcher.add(key, [nlp.make_doc(p) for p in phrases])
@@ -242,13 +287,22 @@ class ThemeContext:
         if self.flag_headings and any(s <= span.start_char and span.end_char <= e for s, e in headings):
             return "heading"
         theme = span.label_
+        if _CONTENTS_LINE.search(span.sent.text):
+            return "heading"  # "Housing and the moves between areas . . . 5" is not a sentence
         practice = theme in self.practice_themes
+        # "he posed no risk to L"; not "his background was not checked" (about practice).
+        for i in range(span.start + 1, span.end):
+            nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+            if not practice and doc[i].lower_ in self.inner_negation and nxt not in self.knowledge_verbs:
+                return "negated"
         before_key = "practice_negation" if practice else "negation_before"
         for _a, b in inside.get(before_key, []):
             # "no evidence of how this was assessed", "did not know who ...": about knowing.
             following = {t.lower_ for t in doc[b : min(b + 3, span.start)]}
+            # ... but "he was not considered to pose a risk" is a judgement, not a gap in knowledge.
+            judged = b + 1 < len(doc) and doc[b + 1].lower_ == "to"
             about_knowing = bool(following & {"how", "whether"}) or (
-                b < len(doc) and doc[b].lower_ in self.knowledge_verbs
+                b < len(doc) and doc[b].lower_ in self.knowledge_verbs and not judged
             )
             if b <= span.start and span.start - b <= self.window and clause_open(b, span.start) and not about_knowing:
                 return "negated"
@@ -264,16 +318,46 @@ class ThemeContext:
             opens = a == lo or doc[a - 1].text in {",", ";", ":", "-", "–"} or doc[a - 1].is_space
             if opens and a < span.start and clause_open(a, span.start) and doc[a].is_title:
                 return "hypothetical"
+            # "... a mood assessment should Ms O show signs of low mood": "should"
+            # then a subject, not a verb, is a condition wherever it stands.
+            nxt = doc[a + 1] if a + 1 < len(doc) else None
+            if (
+                doc[a].lower_ == "should" and a < span.start and nxt is not None
+                and (nxt.lower_ in self.conditional_subjects or (nxt.is_title and nxt.lower_ not in {"be", "have"}))
+                and span.start - a <= self.window + 12
+            ):
+                return "hypothetical"
+        if self._denied_on_enquiry(doc, span, inside):
+            return "negated"
         if theme in self.agency_themes and self._agency_only(doc, span, inside):
             return "agency"
         if theme in self.parental_themes and self._about_child(span, inside):
             return "child"
         if inside.get("general_cues") and not inside.get("case_anchors"):
             return "general"
+        if theme in self.review_themes and inside.get("review_participation"):
+            return "review"
+        if theme in self.background_themes and inside.get("background_cues"):
+            return "background"
         return None
 
+    def _denied_on_enquiry(self, doc: Doc, span: Span, inside: dict) -> bool:
+        """A routine question about the factor, answered by a denial later in the sentence."""
+        asked = [b for _, b in inside.get("enquiry_before", []) if b <= span.start and span.start - b <= 3]
+        if not asked:
+            return False
+        for a, _b in inside.get("denial_after", []):
+            if a >= span.end and not any(t.lower_ in self.contrast_breaks for t in doc[span.end : a]):
+                return True
+        return False
+
     def _agency_only(self, doc: Doc, span: Span, inside: dict) -> bool:
-        after = [a for a, _ in inside.get("agency_heads", []) if a == span.end]
+        # The head right after the span, or after a run of capitalised name words
+        # ("the Substance Misuse Recovery Service", "Drug and Alcohol Action Team").
+        run = span.end
+        while run < min(span.end + 2, len(doc)) and doc[run].is_title:
+            run += 1
+        after = [a for a, _ in inside.get("agency_heads", []) if span.end <= a <= run]
         if not after:
             return False
         named = all(t.is_title or t.is_upper or not t.is_alpha for t in span)
@@ -282,10 +366,19 @@ class ThemeContext:
 
     def _about_child(self, span: Span, inside: dict) -> bool:
         people = [(b, "child") for _, b in inside.get("child_terms", []) if b <= span.start]
+        # Reviews call the child by a bare letter ("E herself had been
+        # self-harming"); a letter after "Ms"/"Mr" is a parent.
+        doc = span.doc
+        for i in range(span.sent.start, span.start):
+            tok = doc[i]
+            letter = len(tok.text) == 1 and tok.text.isupper() and tok.text not in {"A", "I"}
+            if letter and (i == 0 or doc[i - 1].lower_ not in cues.LETTER_NOT_CHILD):
+                people.append((i + 1, "child"))
         people += [(b, "parent") for _, b in inside.get("parent_terms", []) if b <= span.start]
         people = [p for p in people if span.start - p[0] <= self.person_window]
         # "killed by his drug-addled parents": a parent word right after the span owns it.
-        if any(span.end <= a <= span.end + 1 for a, _ in inside.get("parent_terms", [])):
+        reach = 3 if span.end < len(doc) and doc[span.end].lower_ in {"by", "of", "among", "amongst"} else 1
+        if any(span.end <= a <= span.end + reach for a, _ in inside.get("parent_terms", [])):
             return False
         if not people:
             return False

@@ -43,6 +43,13 @@ NEGATION_AFTER: tuple[str, ...] = (
     "was not identified", "were not identified", "was not present", "were not present",
     "were unfounded", "was unfounded", "was not evident", "were not evident",
     "not a factor", "did not feature", "was not indicated",
+    # present and perfect tense, as conclusions are written: "substance misuse
+    # is not a feature of this case", "has not been an issue".
+    "is not a feature", "are not a feature", "is not an issue", "are not an issue",
+    "is not a concern", "has not been a feature", "have not been a feature",
+    "has not been an issue", "does not feature", "do not feature", "is not a factor",
+    "was not a significant feature", "is not a significant feature", "played no part",
+    "plays no part", "had no part", "is not relevant", "was not relevant",
 )
 #: Words that open a hypothetical or future-only clause: "should her mental
 #: health deteriorate", "if he were to relapse", "in the event of eviction",
@@ -129,6 +136,9 @@ CHILD_TERMS: tuple[str, ...] = (
     "son", "daughter", "teenager", "adolescent", "pupil", "student", "sibling", "siblings",
     "camhs", "youngster", "toddler", "year old", "year-old", "young", "girls", "boys",
     "child's", "child’s", "young person's", "young person’s",
+    # school-age wording: "she told her school nurse that she smoked cannabis"
+    "school nurse", "youth worker", "youth offending", "at school", "her school", "his school",
+    "classmates", "peers",
 )
 #: Words of general research, national policy or guidance: "Research shows",
 #: "Working Together 2018 sets out", "nationally", "the triennial analysis".
@@ -139,6 +149,8 @@ GENERAL_CUES: tuple[str, ...] = (
     "statutory guidance", "in general", "many families", "many young people", "such cases",
     "toxic trio", "housing crisis", "many councils", "our analysis", "analysis of recent",
     "scr reports", "reviews found", "reviews show", "reviews have found", "across reviews",
+    "serious case reviews", "case reviews have", "has repeatedly found", "have repeatedly found",
+    "repeatedly shown", "is well documented", "well established",
     # Present-tense statements about agencies or families in general ("agencies
     # may disagree about ...", "referrers feel unable to ...", "a campaign to ...").
     "agencies may", "professionals may", "practitioners may", "may disagree", "referrers",
@@ -147,9 +159,74 @@ GENERAL_CUES: tuple[str, ...] = (
 #: Words that tie a sentence to the case under review; a sentence with a
 #: general cue still counts when it has one of these ("In this case ...").
 CASE_ANCHORS: tuple[str, ...] = (
-    "this case", "this family", "the family", "mother", "father", "mum", "dad", "parents",
-    "stepfather", "partner", "in this review", "the review found", "the review identified",
-    "the panel found", "ms", "mr", "mrs", "her", "his", "their",
+    "this case", "this family", "the family", "mother", "father", "the parents",
+    "mum", "dad", "the stepfather", "her partner", "his partner", "mother's", "father's",
+    "in this review", "the review found", "the review identified", "the panel found",
+    "ms", "mr", "mrs", "miss", "in this instance", "at the time",
 )
 #: Themes about a parent or carer: the child's own condition does not count.
 PARENTAL_THEMES: tuple[str, ...] = ("parental_mental_health", "substance_misuse")
+#: Words that, right after a mid-sentence "should", show it opens an inverted
+#: conditional rather than a modal: "offer an assessment should Ms O show
+#: signs of low mood", "should either parent begin to misuse alcohol". A
+#: modal "should" is followed by a verb ("should have asked", "should be").
+CONDITIONAL_SUBJECTS: tuple[str, ...] = (
+    "she", "he", "they", "either", "any", "the", "her", "his", "their", "a", "mother",
+    "father", "parent", "parents", "ms", "mr", "mrs", "miss", "there", "this", "that",
+    "concerns", "anyone",
+)
+#: A routine question about a factor: when the answer was a denial later in
+#: the sentence ("was asked about drug and alcohol use at booking and said that
+#: she did not drink"), the factor is ruled out, not found.
+ENQUIRY_BEFORE: tuple[str, ...] = (
+    "asked about", "asked whether", "asked if", "routine enquiry", "routinely asked",
+    "screened for", "screening for", "enquired about", "questions about", "enquiry about",
+    "asked her about", "asked him about", "asked them about",
+)
+#: The denial that answers such a question ("said that she did not drink",
+#: "denied any", "reported no"); a "but"/"however" before it breaks the scope.
+DENIAL_AFTER: tuple[str, ...] = (
+    "denied", "denies", "said that she did not", "said she did not", "said that he did not",
+    "said he did not", "said that they did not", "said they did not", "said that she had not",
+    "said that he had not", "said she had not", "said he had not", "reported no", "said no",
+    "answered no", "stated that she did not", "stated that he did not", "said that there was no",
+    "said there was no", "disclosed no", "responded no",
+)
+#: Contrast words that end a denial's reach: "said she did not drink, but
+#: tested positive" still asserts it.
+CONTRAST_BREAKS: tuple[str, ...] = ("but", "however", "although", "though", "yet", "despite")
+#: Tokens inside a mention of a factor that negate it: "he posed no risk to
+#: L", "drank no alcohol". Practice themes carry their own negation
+#: ("was not shared") and are exempt.
+INNER_NEGATION: tuple[str, ...] = ("no", "not", "never", "n't", "nor", "without")
+#: Wording about a parent's taking part in the review itself, not in the help
+#: offered to the family: "Mr R declined to take part in the review".
+REVIEW_PARTICIPATION: tuple[str, ...] = (
+    "take part", "took part", "taking part", "part in the review", "part in this review",
+    "contribute to the review", "contribute to this review", "participate in the review",
+    "participate in this review", "invitation to contribute", "invited to contribute",
+    "meet the reviewer", "meet the lead reviewer", "meet the independent reviewer",
+    "speak to the reviewer", "involvement in the review", "involved in the review",
+    "be interviewed", "interviewed for the review", "contribute to the scr",
+)
+#: Themes about help offered to the family, for which a review-participation
+#: sentence does not count.
+REVIEW_THEMES: tuple[str, ...] = ("non_compliant_parents",)
+#: A parent's own upbringing: moves or homes then are background, not the
+#: child's housing ("moved to Kent with her own mother in her teens").
+BACKGROUND_CUES: tuple[str, ...] = (
+    "grew up", "in her teens", "in his teens", "as a teenager", "as a child", "in her childhood",
+    "in his childhood", "during her childhood", "during his childhood", "her own childhood",
+    "his own childhood", "her own mother", "his own mother", "her own parents", "his own parents",
+    "when she was a child", "when he was a child", "was brought up", "were brought up",
+)
+#: Themes for which a parent's upbringing is background only.
+BACKGROUND_THEMES: tuple[str, ...] = ("housing",)
+#: Words before a bare capital letter that make it a parent's initial ("Ms F")
+#: or a label ("class B drug", "Appendix C"), not a child called by a letter.
+LETTER_NOT_CHILD: frozenset[str] = frozenset([
+    "mr", "ms", "mrs", "miss", "dr", "mr.", "ms.", "mrs.", "child",
+    "class", "category", "type", "schedule", "grade", "section", "part", "appendix", "plan",
+    "tier", "level", "option", "step", "stage", "phase", "paragraph", "para", "table", "figure",
+    "annex", "vitamin", "hepatitis", "group", "ward", "unit", "block", "flat", "house", "room",
+])

@@ -23,6 +23,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import numpy as np
 from scrthemes.nlp.components import SENTENCES_KEY, span_cue
 from scrthemes.nlp.mentions import Mention, Sentence
 from scrthemes.nlp.pipeline import SPANS_KEY, load_pipeline, rules_fingerprint
@@ -116,10 +117,7 @@ class Tagger:
         """
         spans = sentence_spans(chunk)
         norm, index = _collapse_whitespace(chunk)
-        inverse = [len(norm)] * (len(chunk) + 1)
-        for j in range(len(norm)):  # characters folded into a space map to that space
-            for i in range(index[j], index[j + 1]):
-                inverse[i] = j
+        inverse = _inverse(index, len(chunk))  # characters folded into a space map to that space
         doc = self.nlp.make_doc(norm)
         doc.user_data[SENTENCES_KEY] = [(inverse[a], inverse[b - 1] + 1, h) for a, b, h in spans]
         for _name, proc in self.nlp.pipeline:
@@ -239,29 +237,38 @@ def _collapse_whitespace(text: str) -> tuple[str, list[int]]:
     ``index[j]`` is the offset in ``text`` of character ``j`` of the result;
     a final entry maps the end of the result to ``len(text)``.
     """
-    out: list[str] = []
-    index: list[int] = []
-    for match in re.finditer(r"\s+|\S+", text):
-        if match.group()[0].isspace():
-            out.append(" ")
-            index.append(match.start())
-        else:
-            out.append(match.group())
-            index.extend(range(match.start(), match.end()))
+    norm = _WHITESPACE.sub(" ", text)
+    keep = np.ones(len(text), dtype=bool)
+    for match in _LONG_WHITESPACE.finditer(text):  # all but the first of a run fold into it
+        keep[match.start() + 1 : match.end()] = False
+    index = np.flatnonzero(keep).tolist()
     index.append(len(text))
-    return "".join(out), index
+    return norm, index
+
+
+def _inverse(index: list[int], n: int) -> list[int]:
+    """Map from offsets in the original text to offsets in the collapsed one."""
+    keep = np.zeros(n + 1, dtype=np.int64)
+    keep[index[:-1]] = 1
+    inverse = np.cumsum(keep) - 1
+    inverse[n] = len(index) - 1
+    return inverse.tolist()
+
+
+_WHITESPACE = re.compile(r"\s+")
+_LONG_WHITESPACE = re.compile(r"\s{2,}")
 
 
 def _best_spans(doc: Doc) -> list:
     """One span per overlapping group of the same theme: the longest, then the first."""
     spans = sorted(doc.spans[SPANS_KEY], key=lambda s: (s.label_, -(s.end - s.start), s.start))
-    taken: dict[str, list[tuple[int, int]]] = {}
+    taken: dict[str, set[int]] = {}  # token positions already covered, per theme
     chosen = []
     for span in spans:
-        seen = taken.setdefault(span.label_, [])
-        if any(span.start < b and a < span.end for a, b in seen):
+        seen = taken.setdefault(span.label_, set())
+        if not seen.isdisjoint(range(span.start, span.end)):
             continue
-        seen.append((span.start, span.end))
+        seen.update(range(span.start, span.end))
         chosen.append(span)
     return chosen
 
