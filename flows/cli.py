@@ -164,6 +164,28 @@ def samples(
         f"wrote {len(written)} fictional sample reviews and manifest.json to {directory}")
 
 
+@app.command(epilog="Example: scrthemes watch inbox --interval 30")
+@user_errors
+def watch(
+    ctx: typer.Context,
+    inbox: Annotated[Path | None, typer.Argument(
+        help="Folder to watch [default: $SCRTHEMES_INBOX or ./inbox].", show_default=False)] = None,
+    interval: Annotated[float, typer.Option(help="Seconds between passes.")] = 30.0,
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+) -> None:
+    """Ingest PDFs dropped into an inbox; move each to processed/ or failed/ (with a reason)."""
+    from scrthemes.flows.inbox import watch_forever
+
+    def report(result: dict) -> None:
+        for name in result["processed"]:
+            console.print(f"{name}: stored, moved to processed/", markup=False)
+        for reason in result["failed"].values():
+            error(f"{reason} (moved to failed/)")
+
+    watch_forever(inbox, state(ctx).db_url, interval=interval, passes=1 if once else None,
+                  report=report)
+
+
 cli_store.register(app)
 cli_runs.register(app)
 cli_models.register(app)

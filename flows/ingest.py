@@ -19,7 +19,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from scrthemes.flows.events import announce
 from scrthemes.flows.rerun import RerunSummary, rerun_all
 from scrthemes.flows.resources import get_store, get_tagger
-from scrthemes.flows.settings import DEFAULT_DB_URL
+from scrthemes.flows.settings import resolve_db_url
 from scrthemes.flows.tasks import Stored, Tagged, extract_and_store, hash_file, tag_review
 
 __all__ = [
@@ -158,13 +158,14 @@ def _result(future: PrefectFuture) -> object:
 @flow(name="ingest-review", persist_result=False)
 def ingest_review(
     path: Path,
-    db_url: str = DEFAULT_DB_URL,
+    db_url: str | None = None,
     title: str | None = None,
     year: int | None = None,
     area: str | None = None,
     child: str | None = None,
 ) -> ReviewOutcome:
     """Store and tag one review PDF; metadata not given is guessed from its first page."""
+    db_url = resolve_db_url(db_url)  # resolved at run time, so deployments read the worker's env
     overrides = {"title": title, "year": year, "area": area, "child": child}
     try:
         sha256 = hash_file(path)
@@ -185,8 +186,9 @@ def ingest_review(
     task_runner=ThreadPoolTaskRunner(max_workers=4),
     persist_result=False,
 )
-def ingest_folder(source_dir: Path, db_url: str = DEFAULT_DB_URL) -> IngestSummary:
+def ingest_folder(source_dir: Path, db_url: str | None = None) -> IngestSummary:
     """Store and tag every PDF under ``source_dir``; skip unchanged files, report bad ones."""
+    db_url = resolve_db_url(db_url)
     store = get_store(db_url)
     run_id = store.start_run(
         "ingest", pipeline_version=get_tagger().version, params={"source_dir": str(source_dir)}
