@@ -28,6 +28,7 @@ demo: setup
 
 test: setup
 	bash scripts/ensure-system-packages.sh
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: setup

@@ -110,16 +110,22 @@ def compare(
                         if which in ("", "all") or which in f.source.casefold()]
         trio = trio_against_national(local, trio_figures)
         records = _published_records(cmp.compare_published(local, chosen), trio)
-        table = [[r["theme"], r["local"], f"{r['national_label']} ({r['source']}, {r['period']})",
-                  _points(r["difference"]), r["p"], "; ".join(x for x in (r["verdict"],
-                  r["caveat"]) if x)] for r in records]
+        table = [[r["theme"], r["local"], r["national_label"], _points(r["difference"]), r["p"],
+                  "; ".join(x for x in (f"national figure: {r['source']}, {r['period']}",
+                                        r["verdict"], r["caveat"]) if x)] for r in records]
         columns = ["theme", label, "national", "difference", "binomial p", "note"]
     if fmt is Format.table:
         from rich.markup import escape
 
         # Sources such as "[primary not named on page]" must not be read as rich markup.
         table = [[escape(str(cell)) for cell in row] for row in table]
-        print_rows(columns, table, fmt, title=escape(f"{label} against {against}"))
+        # Notes are long sentences: print them under the table so that the
+        # columns stay readable in an 80-column terminal.
+        notes = [(row[0], row[-1]) for row in table if row[-1]]
+        print_rows(columns[:-1], [row[:-1] for row in table], fmt,
+                   title=escape(f"{label} against {against}"))
+        for theme, note in notes:
+            console.print(f"  {theme}: {note}")
     else:
         keys = list(records[0]) if records else []
         print_rows(keys, [[r[k] for k in keys] for r in records], fmt)
