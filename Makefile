@@ -22,7 +22,7 @@ demo: setup
 	$(BIN)/scrthemes frequencies
 	$(BIN)/scrthemes compare --area Kent --against published
 	$(BIN)/scrthemes compare --area Kent --against area:REST
-	$(BIN)/scrthemes report --out report
+	$(BIN)/scrthemes report --out report --area Kent
 	@echo "Database: $(CURDIR)/scrthemes.db  (try: $(BIN)/scrthemes sql \"SELECT * FROM theme_frequencies\")"
 	@echo "Report:   $(CURDIR)/report/index.html"
 

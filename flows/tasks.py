@@ -51,20 +51,24 @@ def db_locked(task, task_run, state) -> bool:  # noqa: ANN001  (Prefect's signat
     return False
 
 
+# The two tasks that write: uncached, results not persisted (they name reviews by
+# id only), retried only when the database was locked by another writer.
+DB_TASK = {
+    "cache_policy": NO_CACHE,
+    "persist_result": False,
+    "retries": 3,
+    "retry_delay_seconds": [1, 3, 10],
+    "retry_condition_fn": db_locked,
+}
+
+
 @task(name="hash-file", cache_policy=NO_CACHE, persist_result=False)
 def hash_file(path: Path) -> str:
     """SHA-256 of the file's bytes: the review's identity in the store."""
     return file_sha256(path)
 
 
-@task(
-    name="extract-and-store",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=3,
-    retry_delay_seconds=[1, 3, 10],
-    retry_condition_fn=db_locked,
-)
+@task(name="extract-and-store", **DB_TASK)
 def extract_and_store(
     path: Path, sha256: str, db_url: str, overrides: dict[str, object] | None = None
 ) -> Stored:
@@ -92,14 +96,7 @@ def extract_and_store(
     )
 
 
-@task(
-    name="tag-review",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=3,
-    retry_delay_seconds=[1, 3, 10],
-    retry_condition_fn=db_locked,
-)
+@task(name="tag-review", **DB_TASK)
 def tag_review(db_url: str, review_id: int, force: bool = True) -> Tagged:
     """Tag the stored text of one review and replace its mentions."""
     store = get_store(db_url)
