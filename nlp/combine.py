@@ -19,8 +19,14 @@ classifier probability ``p = probs[s, t]``:
    ``score=p`` and no pattern id. A combined threshold above 1 means the
    classifier never adds mentions of that theme on its own (the rules'
    recall was better than anything the classifier added).
+4. **Context vetoes the classifier too.** A sentence whose only rule hits of
+   ``t`` were flagged by the context component (negated, hypothetical, agency
+   name alone, general statement, the child's own) gives no classifier-only
+   mention of ``t``: the words the classifier reacts to are exactly the ones
+   the context rules ruled out ("should either parent begin to misuse
+   drugs", "the substance misuse service attended the panel").
 
-With ``method="classifier"`` only step 3 runs, with ``classifier.thresholds``
+With ``method="classifier"`` only steps 3 and 4 run, with ``classifier.thresholds``
 (every sentence with ``p >= thresholds[t]`` gives a classifier mention), and
 negated rule hits are still returned flagged. All thresholds are chosen per
 theme at training time on out-of-fold predictions by :func:`choose_thresholds`
@@ -60,6 +66,12 @@ def _sentence_index(sentences: Sequence[Sentence], mention: Mention) -> int | No
         if sentence.start <= mention.start < sentence.end:
             return i
     return None
+
+
+def vetoed(sentence: Sentence, theme: str) -> bool:
+    """True when every rule hit of ``theme`` in ``sentence`` is flagged (and there is one)."""
+    hits = [h for h in sentence.rule_hits if h.theme == theme]
+    return bool(hits) and all(h.negated for h in hits)
 
 
 def _sentence_mention(sentence: Sentence, theme: str, p: float) -> Mention:
@@ -144,7 +156,7 @@ def combine(
     for i, sentence in enumerate(sentences):
         for t, theme in enumerate(THEME_IDS):
             p = float(probs[i, t])
-            if p >= adding[theme] and (i, t) not in confirmed:
+            if p >= adding[theme] and (i, t) not in confirmed and not vetoed(sentence, theme):
                 out.append(_sentence_mention(sentence, theme, p))
     out.sort(key=lambda m: (m.start, m.end, THEME_IDS.index(m.theme), m.negated))
     return out
@@ -206,7 +218,12 @@ def choose_thresholds(
     rule_grid = np.concatenate([[0.0], GRID])
     for t, theme in enumerate(THEME_IDS):
         gold = np.asarray(present[:, t], dtype=bool)
-        best_any = np.array([p[:, t].max() if len(p) else 0.0 for p in probs])
+        best_any = np.array(
+            [
+                max((p[i, t] for i, s in enumerate(sents) if not vetoed(s, theme)), default=0.0)
+                for p, sents in zip(probs, sentences, strict=True)
+            ]
+        )
         best_rule = np.array(
             [
                 max(

@@ -155,6 +155,9 @@ GENERAL_CUES: tuple[str, ...] = (
     # may disagree about ...", "referrers feel unable to ...", "a campaign to ...").
     "agencies may", "professionals may", "practitioners may", "may disagree", "referrers",
     "can be a symptom", "knowledge and understanding", "campaign",
+    # Referrers as a class, as national analyses write about them ("referring
+    # agencies can feel their concerns go unheard").
+    "referring agencies",
 )
 #: Words that tie a sentence to the case under review; a sentence with a
 #: general cue still counts when it has one of these ("In this case ...").

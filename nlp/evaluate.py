@@ -27,6 +27,7 @@ Intervals
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -64,6 +65,7 @@ class EvaluationReport:
     themes: dict[str, ThemeScores]
     macro: dict[str, ThemeScores]
     n_boot: int = 1000
+    note: str = ""
 
 
 @dataclass
@@ -241,7 +243,11 @@ def run_evaluation(
     split
         ``dev`` (the 30% dev split), ``all`` (every document) or ``cv``
         (``k``-fold: each fold's test documents tagged by a tagger built from
-        the other folds, predictions pooled).
+        the other folds, predictions pooled). For ``dev`` with a classifier
+        method, when the shipped model was trained on this gold folder
+        (:func:`shipped_model_saw`), a classifier is trained in-process on the
+        train split instead, and the report's ``note`` says so; any other
+        gold-format folder (e.g. a held-out set) uses the shipped model.
     tagger_for
         ``(train_docs, method) -> tagger`` used for ``cv``; the default uses
         ``scrthemes.nlp.train.cv_tagger`` when it exists, else (rules only)
@@ -258,7 +264,17 @@ def run_evaluation(
     docs = load_gold(gold_dir)
     if split != "cv":
         chosen = split_gold(docs)[1] if split == "dev" else docs
-        return evaluate(load_tagger(method), chosen, n_boot=n_boot, seed=seed, split=split)
+        tagger, note = load_tagger(method), ""
+        if split == "dev" and method != "rules" and shipped_model_saw(gold_dir):
+            # The shipped model was refit on every gold document, dev included:
+            # scoring it on dev would be in-sample, so refit on the train split.
+            from scrthemes.nlp.train import cv_tagger
+
+            tagger = cv_tagger(split_gold(docs)[0], method)
+            note = "classifier retrained in-process on the train split (the shipped model saw the dev documents)"
+        report = evaluate(tagger, chosen, n_boot=n_boot, seed=seed, split=split)
+        report.note = note
+        return report
     factory = tagger_for or _default_cv_factory(method)
     ordered: list[GoldDoc] = []
     mentions: list[list] = []
@@ -271,6 +287,33 @@ def run_evaluation(
     return evaluate_predictions(
         ordered, mentions, method=method, split=f"cv{k}", version=version, n_boot=n_boot, seed=seed
     )
+
+
+def shipped_model_saw(gold_dir: Path | None = None) -> bool:
+    """Whether the shipped classifier was trained on this gold folder.
+
+    Compares the card's ``training_data.gold_sha256`` with the digest of the
+    folder's documents (:func:`scrthemes.nlp.train.gold_sha256`).
+
+    Parameters
+    ----------
+    gold_dir
+        A gold-format folder; the default gold folder when None.
+
+    Returns
+    -------
+    bool
+        False when no model is shipped or it was trained on other documents.
+    """
+    from scrthemes.nlp.classifier import DEFAULT_MODEL, card_path
+    from scrthemes.nlp.train import gold_sha256
+
+    try:
+        card = json.loads(card_path(DEFAULT_MODEL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    trained_on = card.get("training_data", {}).get("gold_sha256")
+    return bool(trained_on) and trained_on == gold_sha256(gold_dir)
 
 
 def _default_cv_factory(method: str) -> Callable[[list[GoldDoc], str], object]:
@@ -302,6 +345,7 @@ def format_report(report: EvaluationReport) -> str:
     lines = [
         f"method={report.method} split={report.split} docs={report.n_docs} version={report.version} "
         f"(95% bootstrap intervals, {report.n_boot} resamples)",
+        *([f"note: {report.note}"] if report.note else []),
         head,
         "-" * len(head),
     ]

@@ -109,6 +109,15 @@ def test_classifier_only_mention_is_the_sentence():
     assert m.pattern_id is None and not m.negated
 
 
+def test_context_flagged_sentence_gets_no_classifier_only_mention():
+    # S2's only domestic-abuse hit is negated: a high probability must not add it back.
+    for method in ("combined", "classifier"):
+        out = combine(TEXT, SENTS, [MH_HIT, DA_NEG], _probs(mh=0.9, da=0.99), _Thresholds(), method=method)
+        affirmed_da = [m for m in out if m.theme == "domestic_abuse" and not m.negated]
+        assert affirmed_da == [], method
+        assert DA_NEG in out
+
+
 def test_combined_threshold_above_one_never_adds_but_classifier_method_does():
     class Never(_Thresholds):
         combined_thresholds = dict.fromkeys(THEME_IDS, 1.01)

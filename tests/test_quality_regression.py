@@ -16,20 +16,28 @@ from scrthemes.nlp.themes import THEME_IDS
 
 pytestmark = pytest.mark.slow
 
-# Measured 2026-11-23 (seed 13, 88 train / 42 dev documents), dev split:
+# Measured 2026-11-23 03:30 UTC (seed 13, 88 train / 42 dev documents), dev split,
+# after the pattern round that added general wording families for
+# threshold_disputes / non_compliant_parents / info_sharing and the combine
+# rule that context-flagged sentences add no classifier-only mention:
 MEASURED = {
-    "combined": {"doc_f1": 0.826, "mission_doc_f1": 0.788, "kappa": 0.763, "hard_negative_rate": 0.116},
-    "rules": {"doc_f1": 0.816, "mission_doc_f1": 0.788, "kappa": 0.752, "hard_negative_rate": 0.116},
+    "combined": {"doc_f1": 0.812, "mission_doc_f1": 0.800, "kappa": 0.745, "hard_negative_rate": 0.116},
+    "rules": {"doc_f1": 0.820, "mission_doc_f1": 0.800, "kappa": 0.755, "hard_negative_rate": 0.116},
 }
 # Floors: measured minus ~0.03 (one dev document of one theme moves a theme's F1 by ~0.05).
+# combined doc_f1/kappa floors went down 0.01 (0.79 -> 0.78, 0.72 -> 0.71) because
+# the measured values went down (0.826 -> 0.812, 0.763 -> 0.745): the context veto
+# on classifier-only mentions costs one dev document but keeps the look-alike
+# sentences of the fictional samples from counting.
 FLOORS = {
-    "combined": {"doc_f1": 0.79, "mission_doc_f1": 0.76, "kappa": 0.72},
-    "rules": {"doc_f1": 0.79, "mission_doc_f1": 0.76, "kappa": 0.72},
+    "combined": {"doc_f1": 0.78, "mission_doc_f1": 0.77, "kappa": 0.71},
+    "rules": {"doc_f1": 0.79, "mission_doc_f1": 0.77, "kappa": 0.72},
 }
-#: Per-theme dev document F1 floor for the combined method (no theme may collapse).
-THEME_FLOOR = 0.55
-#: Hard negatives wrongly counted, pooled over themes (issue 3 target is 5%).
-HARD_NEGATIVE_CEILING = 0.16
+#: Per-theme dev document F1 floor for the combined method (no theme may collapse);
+#: the lowest measured was info_sharing, 0.625.
+THEME_FLOOR = 0.59
+#: Hard negatives wrongly counted, pooled over themes (issue 3 target is 5%; measured 11.6%).
+HARD_NEGATIVE_CEILING = 0.15
 
 
 @pytest.fixture(scope="module")
