@@ -35,7 +35,7 @@ def quality_html(card: dict[str, Any] | None, names: dict[str, str]) -> str:
              "Scores are per review: did the detector find the theme in the reviews where "
              "the coders found it (recall), and was it right when it said so (precision)? "
              f"Model trained {e(card.get('trained_at', 'at an unknown time'))}.</p>")
-    combined = results.get("combined") or next(iter(results.values()))
+    combined = results.get(card.get("default_method", "combined")) or next(iter(results.values()))
     rows = [[e(names.get(theme, theme))] + [e(_num(scores.get(c))) for c in COLUMNS]
             for theme, scores in combined["themes"].items()]
     macro = combined.get("macro", {}).get("all")

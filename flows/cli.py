@@ -129,8 +129,10 @@ def tag(
     file: Annotated[Path, typer.Argument(help="A review PDF or a .txt file.", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract.")] = False,
     method: Annotated[
-        str, typer.Option(help="Tagging method: rules, classifier or combined.")
-    ] = "combined",
+        str | None,
+        typer.Option(help="rules, classifier or combined [default: the method that measured "
+                     "best on dev, as recorded in the model card].", show_default=False),
+    ] = None,
 ) -> None:
     """Tag one file with the nine themes, without a database."""
     from scrthemes.flows.tagjson import read_document, tag_document

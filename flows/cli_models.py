@@ -45,13 +45,17 @@ def train(gold: GoldOption = None) -> None:
 
 def evaluate(
     gold: GoldOption = None,
-    method: Annotated[Method, typer.Option(help="Tagger to score.")] = Method.combined,
+    method: Annotated[
+        Method | None,
+        typer.Option(help="Tagger to score [default: the measured-best method in the model card].",
+                     show_default=False),
+    ] = None,
     split: Annotated[Split, typer.Option(help="Documents to score on.")] = Split.dev,
 ) -> None:
     """Score the tagger against the gold annotations (precision, recall, F1 per theme)."""
     from scrthemes.nlp.evaluate import format_report, run_evaluation
 
-    result = run_evaluation(gold_dir=gold, method=method.value, split=split.value)
+    result = run_evaluation(gold_dir=gold, method=method.value if method else None, split=split.value)
     typer.echo(format_report(result))
 
 

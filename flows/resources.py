@@ -35,7 +35,7 @@ def open_store(db_url: str) -> Store:
 
 
 @cache
-def get_tagger(method: str = "combined") -> Tagger:
+def get_tagger(method: str | None = None) -> Tagger:
     """The tagger, loaded once per process."""
     from scrthemes.nlp.tagger import load_tagger
 

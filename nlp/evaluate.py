@@ -228,7 +228,7 @@ def evaluate(tagger, docs: Sequence[GoldDoc], *, n_boot: int = 1000, seed: int =
 
 
 def run_evaluation(
-    gold_dir: Path | None = None, method: str = "combined", split: str = "dev", *,
+    gold_dir: Path | None = None, method: str | None = None, split: str = "dev", *,
     n_boot: int = 1000, seed: int = 13, k: int = 5,
     tagger_for: Callable[[list[GoldDoc], str], object] | None = None,
 ) -> EvaluationReport:
@@ -239,7 +239,8 @@ def run_evaluation(
     gold_dir
         Gold folder; :func:`scrthemes.nlp.gold.default_gold_dir` when None.
     method
-        Tagger method (``rules``, ``classifier``, ``combined``).
+        Tagger method (``rules``, ``classifier``, ``combined``); the
+        measured-best :func:`scrthemes.nlp.tagger.default_method` when None.
     split
         ``dev`` (the 30% dev split), ``all`` (every document) or ``cv``
         (``k``-fold: each fold's test documents tagged by a tagger built from
@@ -257,8 +258,9 @@ def run_evaluation(
     -------
     EvaluationReport
     """
-    from scrthemes.nlp.tagger import load_tagger
+    from scrthemes.nlp.tagger import default_method, load_tagger
 
+    method = method or default_method()
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; choose one of {', '.join(SPLITS)}")
     docs = load_gold(gold_dir)

@@ -33,6 +33,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 METHODS = ("rules", "classifier", "combined")
+#: Used when the shipped model card does not name a default method.
+FALLBACK_METHOD = "rules"
 #: Texts longer than this are tagged in pieces cut between paragraphs.
 CHUNK_CHARS = 100_000
 #: Score given to a rule mention (rules are written to be precise; see evaluate.py
@@ -294,8 +296,30 @@ def _classifier_hook(model_path: Path | None) -> tuple[object | None, object | N
     return classifier, combine_fn, card_text
 
 
+def default_method(card_path: Path | None = None) -> str:
+    """The method the shipped model card says measured best on dev (``rules`` without a card).
+
+    ``scrthemes train`` compares rules, classifier and combined on the dev split
+    and records the best as ``default_method``; tagging and ingest follow it, so
+    the default changes only when a measurement says it should.
+    """
+    from scrthemes.models import MODELS_DIR
+
+    path = card_path or MODELS_DIR / "theme_classifier.json"
+    try:
+        method = json.loads(path.read_text(encoding="utf-8")).get("default_method")
+    except (OSError, ValueError):
+        return FALLBACK_METHOD
+    return method if method in METHODS else FALLBACK_METHOD
+
+
+def load_tagger(method: str | None = None, *, model_path: Path | None = None) -> Tagger:
+    """A tagger for ``method`` (the measured-best :func:`default_method` when None)."""
+    return _load_tagger(method or default_method(), model_path=model_path)
+
+
 @cache
-def load_tagger(method: str = "combined", *, model_path: Path | None = None) -> Tagger:
+def _load_tagger(method: str, *, model_path: Path | None = None) -> Tagger:
     """A tagger for ``method``, built once per ``(method, model_path)``.
 
     Parameters
@@ -337,3 +361,6 @@ def load_tagger(method: str = "combined", *, model_path: Path | None = None) -> 
         # combine() decides what "classifier" alone means (rule mentions are still passed).
         combine_fn = functools.partial(combine_fn, method=method)  # type: ignore[arg-type]
     return Tagger(method, nlp, classifier=classifier, combine_fn=combine_fn, card=card)
+
+
+load_tagger.cache_clear = _load_tagger.cache_clear  # type: ignore[attr-defined]

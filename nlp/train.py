@@ -371,6 +371,9 @@ def train(gold_dir: Path | None = None, out_dir: Path = MODELS_DIR, *, seed: int
             f"cv{k}_note": "out-of-fold predictions over all documents; each fold's thresholds chosen on the other folds",
         },
         "mission_themes": list(MISSION_THEMES),
+        "default_method": best_method(dev),
+        "default_method_note": "the method with the highest macro document F1 on dev "
+        "(then kappa, then fewest hard negatives counted; ties go to the simpler method)",
     }
     model_path, card_file = save_classifier(classifier, Path(out_dir) / MODEL_NAME)
     return TrainResult(
@@ -407,3 +410,18 @@ def cv_tagger(train_docs: list[GoldDoc], method: str):
         return load_tagger("rules")
     classifier = fit_theme_classifier(prepare(train_docs))
     return Tagger(method, load_pipeline(), classifier=classifier, combine_fn=partial(combine, method=method))
+
+
+def best_method(dev: dict[str, dict]) -> str:
+    """The method that measured best on dev: macro doc F1, then kappa, then hard negatives.
+
+    Ties go to the simpler method (rules, then combined, then classifier).
+    """
+    order = ("rules", "combined", "classifier")
+
+    def key(method: str) -> tuple[float, float, float, int]:
+        macro = dev[method]["macro"]["all"]
+        return (macro["doc_f1"], macro["kappa"], -macro["hard_negative_rate"], -order.index(method))
+
+    return max((m for m in order if m in dev), key=key)
+

@@ -296,3 +296,34 @@ def test_threshold_search_trusts_rules_that_are_right_and_adds_nothing_noisy():
     assert combined["parental_mental_health"] == NEVER  # the noisy sentence is never added
     assert 0 < thresholds["parental_mental_health"] <= 1
     assert set(thresholds) == set(combined) == set(rule) == set(THEME_IDS)
+
+
+def test_default_method_is_the_one_that_measured_best_on_dev(tmp_path):
+    """The card records the best dev method; ties go to the simpler method."""
+    import json
+
+    from scrthemes.nlp.tagger import FALLBACK_METHOD, default_method
+    from scrthemes.nlp.train import best_method
+
+    def macro(f1, kappa, hn):
+        return {"macro": {"all": {"doc_f1": f1, "kappa": kappa, "hard_negative_rate": hn}}}
+
+    assert best_method({"rules": macro(0.82, 0.75, 0.1), "combined": macro(0.81, 0.80, 0.0)}) == "rules"
+    assert best_method({"rules": macro(0.80, 0.75, 0.1), "combined": macro(0.81, 0.70, 0.2)}) == "combined"
+    assert best_method({"rules": macro(0.80, 0.75, 0.1), "combined": macro(0.80, 0.75, 0.1)}) == "rules"
+    card = tmp_path / "card.json"
+    card.write_text(json.dumps({"default_method": "combined"}))
+    assert default_method(card) == "combined"
+    card.write_text(json.dumps({"default_method": "magic"}))
+    assert default_method(card) == FALLBACK_METHOD
+    assert default_method(tmp_path / "missing.json") == FALLBACK_METHOD
+
+
+def test_shipped_card_default_follows_its_dev_figures():
+    import json
+
+    from scrthemes.models import MODELS_DIR
+    from scrthemes.nlp.train import best_method
+
+    card = json.loads((MODELS_DIR / "theme_classifier.json").read_text())
+    assert card["default_method"] == best_method(card["metrics"]["dev"])
