@@ -3,8 +3,9 @@
 The JSON is ``{"file", "pages", "themes", "mentions"}``: ``themes`` has every
 codebook theme (``present``, ``mentions``, ``score``); each mention has
 ``theme, text, sentence, start, end, page, negated, method, score``. Offsets
-index the text as read: a ``.txt`` file's text unchanged (``page`` null), or a
-PDF's cleaned text (``page`` = PDF page number).
+index the text as read: a ``.txt`` file's text unchanged (``page`` null;
+``pages`` counts form-feed-separated pages, 1 for most files), or a PDF's
+cleaned text (``page`` = PDF page number).
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def tag_document(path: Path, doc: ReviewText, tagger: Tagger) -> dict[str, Any]:
         }
     return {
         "file": str(path),
-        "pages": doc.page_count,
+        # A text file has no PDF pages: count form-feed pages (as pdftotext writes them).
+        "pages": doc.page_count if doc.page_count is not None else doc.text.count("\f") + 1,
         "themes": themes,
         "mentions": [mention_json(m, doc) for m in mentions],
     }

@@ -76,7 +76,7 @@ def test_tag_txt_json_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     path.write_text(FICTIONAL_REVIEW, encoding="utf-8")
     data = tag_json(path, "--method", "rules")
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no database made
-    assert data["pages"] is None
+    assert data["pages"] == 1  # no form feeds: one page of text
     assert_contract(data, path, FICTIONAL_REVIEW, pdf=False)
     present = {t for t, s in data["themes"].items() if s["present"]}
     # Plainly stated in the fictional text above; the last paragraph is a negation.
