@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from scrthemes.analysis.figures import NationalFigure
 from scrthemes.analysis.matrix import ReviewMatrix
-from scrthemes.analysis.stats import Share, binomial_p, fisher_compare, pct, share
+from scrthemes.analysis.stats import Share, binomial_p, fisher_compare, pct
 
 
 class CompareError(ValueError):
@@ -120,7 +120,7 @@ def compare_published(local: ReviewMatrix, figures: list[NationalFigure]) -> lis
     rows = []
     for fig in sorted(figures, key=lambda f: (order.get(f.theme or "", 99), -period_end(f.period))):
         theme = fig.theme or ""
-        local_share = share(local.count(theme), local.n) if local.n else None
+        local_share = local.share_of(theme)
         rows.append(_published_row(local, theme, local_share, fig))
     return rows
 
@@ -177,8 +177,7 @@ def compare_areas(area: ReviewMatrix, other: ReviewMatrix) -> list[AreaRow]:
     rows = []
     for theme, name in area.themes:
         if not area.n or not other.n:
-            rows.append(AreaRow(theme, name, share(area.count(theme), area.n) if area.n else None,
-                                share(other.count(theme), other.n) if other.n else None,
+            rows.append(AreaRow(theme, name, area.share_of(theme), other.share_of(theme),
                                 None, None, None, "skipped: one side has no reviews"))
             continue
         res = fisher_compare(area.count(theme), area.n, other.count(theme), other.n)

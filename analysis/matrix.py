@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from scrthemes.analysis.stats import Share, share
+
 TOXIC_TRIO = ("domestic_abuse", "parental_mental_health", "substance_misuse")
 
 
@@ -50,6 +52,10 @@ class ReviewMatrix:
     def count(self, theme: str) -> int:
         """Reviews carrying ``theme``."""
         return sum(self.has(r.id, theme) for r in self.reviews)
+
+    def share_of(self, theme: str) -> Share | None:
+        """The share of reviews carrying ``theme``, with its interval; None without reviews."""
+        return share(self.count(theme), self.n)
 
     def where(self, keep: Callable[[ReviewRow], bool]) -> ReviewMatrix:
         """The same matrix restricted to the reviews that ``keep`` accepts."""

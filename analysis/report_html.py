@@ -11,7 +11,7 @@ from scrthemes.analysis.htmlkit import e, table
 from scrthemes.analysis.matrix import ReviewMatrix
 from scrthemes.analysis.model_quality import quality_html
 from scrthemes.analysis.source import Evidence
-from scrthemes.analysis.stats import Share, format_p, pct, share
+from scrthemes.analysis.stats import format_p, pct
 from scrthemes.analysis.trends import TrioRow, YearRow
 
 
@@ -28,7 +28,7 @@ def frequency_section(local: ReviewMatrix, label: str, rows: list[PublishedRow])
     by_theme = {r.theme: r for r in rows}
     bars = []
     for theme, name in local.themes:
-        sh = _share(local, theme)
+        sh = local.share_of(theme)
         row = by_theme.get(theme)
         ref = ref_label = None
         approx = False
@@ -54,7 +54,7 @@ def frequency_section(local: ReviewMatrix, label: str, rows: list[PublishedRow])
         f'<td>{e(r.verdict)}{"<br><span class=note>" + e(r.caveat) + "</span>" if r.caveat else ""}</td></tr>'
         for r in rows
     ]
-    others = [f'<tr><th scope="row">{e(name)}</th><td>{e(describe(_share(local, t)))}</td>'
+    others = [f'<tr><th scope="row">{e(name)}</th><td>{e(describe(local.share_of(t)))}</td>'
               '<td colspan="4">no national figure</td></tr>'
               for t, name in local.themes if t not in by_theme]
     tbl = (f'<div class="scroll"><table><caption>{e(label)} against the national figure for each theme '
@@ -63,10 +63,6 @@ def frequency_section(local: ReviewMatrix, label: str, rows: list[PublishedRow])
            '<th scope="col">difference</th><th scope="col">p</th><th scope="col">reading</th>'
            f'</tr></thead><tbody>{"".join(body + others)}</tbody></table></div>')
     return chart + tbl
-
-
-def _share(matrix: ReviewMatrix, theme: str) -> Share | None:
-    return share(matrix.count(theme), matrix.n) if matrix.n else None
 
 
 def area_section(label: str, other_label: str, rows: list[AreaRow]) -> str:

@@ -33,7 +33,7 @@ def trio_distribution(matrix: ReviewMatrix) -> list[TrioRow]:
     """Share of reviews carrying exactly 0, 1, 2 and 3 of the toxic-trio themes."""
     counts = trio_counts(matrix.trio_factors())
     names = {0: "none of the three", 1: "exactly one", 2: "exactly two", 3: "all three"}
-    return [TrioRow(names[i], share(counts[i], matrix.n) if matrix.n else None) for i in range(4)]
+    return [TrioRow(names[i], share(counts[i], matrix.n)) for i in range(4)]
 
 
 def trio_against_national(matrix: ReviewMatrix, figures: list[NationalFigure]) -> list[TrioRow]:
@@ -46,7 +46,7 @@ def trio_against_national(matrix: ReviewMatrix, figures: list[NationalFigure]) -
             continue
         label, minimum, exact = mapping
         k = sum(1 for f in factors if (f == minimum if exact else f >= minimum))
-        local = share(k, matrix.n) if matrix.n else None
+        local = share(k, matrix.n)
         caveats = [local.note] if local and local.note else []
         if minimum == 2:
             caveats.insert(0, _TWO_CAVEAT)
@@ -78,7 +78,7 @@ def shares_by_year(matrix: ReviewMatrix) -> list[YearRow]:
     rows = []
     for year in matrix.years:
         sub = matrix.where(lambda r, y=year: r.year == y)
-        rows.append(YearRow(year, sub.n, {t: share(sub.count(t), sub.n) for t in sub.theme_ids}))
+        rows.append(YearRow(year, sub.n, {t: sub.share_of(t) for t in sub.theme_ids}))
     return rows
 
 

@@ -305,7 +305,11 @@ class Store:
 
     def theme_presence(self, review_id: int) -> dict[str, bool]:
         """For every theme, whether the review has at least one affirmed mention of it."""
-        return {t: c.present for t, c in self.get_review(review_id).themes.items()}
+        with self._reading() as s:
+            if s.get(Review, review_id) is None:
+                raise ReviewNotFound(f"no review with id {review_id}")
+            counts = theme_counts(s, [review_id])[review_id]
+        return {t: c.present for t, c in counts.items()}
 
     def reviews_to_retag(self, pipeline_version: str) -> list[int]:
         """Latest reviews never tagged, or tagged by a different pipeline version."""

@@ -22,6 +22,13 @@ def _points(value: float | None) -> str:
     return "" if value is None else f"{value * 100:+.1f} points"
 
 
+def _share_fields(sh: Any) -> dict[str, Any]:
+    """A local share's count, size, value and interval (all None without reviews)."""
+    if sh is None:
+        return dict.fromkeys(("k", "n", "share", "ci_low", "ci_high"))
+    return {"k": sh.k, "n": sh.n, "share": sh.value, "ci_low": sh.low, "ci_high": sh.high}
+
+
 def _published_records(rows: list[Any], trio: list[Any]) -> list[dict[str, Any]]:
     from scrthemes.analysis.compare import describe
     from scrthemes.analysis.stats import format_p
@@ -30,9 +37,7 @@ def _published_records(rows: list[Any], trio: list[Any]) -> list[dict[str, Any]]
     for r in rows:
         records.append({
             "theme": r.theme, "local": describe(r.local),
-            "k": r.local.k if r.local else None, "n": r.local.n if r.local else None,
-            "share": r.local.value if r.local else None,
-            "ci_low": r.local.low if r.local else None, "ci_high": r.local.high if r.local else None,
+            **_share_fields(r.local),
             "national": r.figure.prevalence_text, "national_label": r.figure.prevalence.label,
             "national_share": r.national,
             "source": r.figure.source, "period": r.figure.period, "base": r.figure.base,
@@ -44,9 +49,7 @@ def _published_records(rows: list[Any], trio: list[Any]) -> list[dict[str, Any]]
         fig = t.figure
         records.append({
             "theme": f"toxic trio: {t.label}", "local": describe(t.local),
-            "k": t.local.k if t.local else None, "n": t.local.n if t.local else None,
-            "share": t.local.value if t.local else None,
-            "ci_low": t.local.low if t.local else None, "ci_high": t.local.high if t.local else None,
+            **_share_fields(t.local),
             "national": fig.prevalence_text, "national_label": fig.prevalence.label,
             "national_share": fig.prevalence_pct / 100
             if fig.prevalence_pct is not None else None,

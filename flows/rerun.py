@@ -89,12 +89,12 @@ def rerun_all(db_url: str = DEFAULT_DB_URL, force: bool = False) -> RerunSummary
         for future in as_completed(pending):
             review_id = id_of[future.task_run_id]
             try:
-                future.result()
+                tagged = future.result()
             except Exception as exc:  # noqa: BLE001  (one review never stops the run)
                 summary.failed.append(f"review {review_id}: {type(exc).__name__}: {exc}")
                 continue
             summary.retagged.append(review_id)
-            after = set(present_themes(db_url, review_id))
+            after = set(tagged.themes)  # what the task just stored as present
             if gained := sorted(after - before[review_id]):
                 summary.gained[review_id] = gained
             if lost := sorted(before[review_id] - after):

@@ -147,6 +147,23 @@ def read_gold_file(path: Path) -> GoldDoc:
     )
 
 
+def gold_docs_dir(gold_dir: Path | None = None) -> Path:
+    """The folder that holds the gold ``*.json`` files.
+
+    Parameters
+    ----------
+    gold_dir
+        The gold folder (holding ``docs/``) or the ``docs`` folder itself;
+        :func:`default_gold_dir` when None.
+
+    Returns
+    -------
+    Path
+    """
+    gold_dir = Path(gold_dir) if gold_dir is not None else default_gold_dir()
+    return gold_dir / "docs" if (gold_dir / "docs").is_dir() else gold_dir
+
+
 def load_gold(gold_dir: Path | None = None) -> list[GoldDoc]:
     """Read every gold document, sorted by id.
 
@@ -166,8 +183,7 @@ def load_gold(gold_dir: Path | None = None) -> list[GoldDoc]:
     GoldError
         If the folder holds no gold files or one of them is malformed.
     """
-    gold_dir = Path(gold_dir) if gold_dir is not None else default_gold_dir()
-    docs_dir = gold_dir / "docs" if (gold_dir / "docs").is_dir() else gold_dir
+    docs_dir = gold_docs_dir(gold_dir)
     files = sorted(docs_dir.glob("*.json"))
     if not files:
         raise GoldError(f"no gold files (*.json) found in {docs_dir}")

@@ -11,7 +11,6 @@ rule_mentions, probs, classifier) -> list[Mention]``.
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 import importlib
 import inspect
@@ -19,7 +18,7 @@ import json
 import re
 import warnings
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -359,7 +358,7 @@ def _load_tagger(method: str, *, model_path: Path | None = None) -> Tagger:
         return Tagger("rules", nlp)
     if "method" in inspect.signature(combine_fn).parameters:  # type: ignore[arg-type]
         # combine() decides what "classifier" alone means (rule mentions are still passed).
-        combine_fn = functools.partial(combine_fn, method=method)  # type: ignore[arg-type]
+        combine_fn = partial(combine_fn, method=method)  # type: ignore[arg-type]
     return Tagger(method, nlp, classifier=classifier, combine_fn=combine_fn, card=card)
 
 

@@ -44,7 +44,7 @@ from scrthemes.models import MODELS_DIR
 from scrthemes.nlp.classifier import ThemeClassifier, build_pipeline, provenance, save_classifier
 from scrthemes.nlp.combine import choose_thresholds, combine
 from scrthemes.nlp.features import document_rows
-from scrthemes.nlp.gold import GoldDoc, default_gold_dir, folds, load_gold, split_gold
+from scrthemes.nlp.gold import GoldDoc, folds, gold_docs_dir, load_gold, split_gold
 from scrthemes.nlp.mentions import Mention, Sentence
 from scrthemes.nlp.themes import MISSION_THEMES, THEME_IDS
 from threadpoolctl import threadpool_limits
@@ -314,10 +314,8 @@ def cross_validated_figures(data: Prepared, probs: Sequence[np.ndarray], *, k: i
 
 def gold_sha256(gold_dir: Path | None = None) -> str:
     """sha256 over the names and bytes of the gold ``docs/*.json`` files, in name order."""
-    gold_dir = Path(gold_dir) if gold_dir is not None else default_gold_dir()
-    docs_dir = gold_dir / "docs" if (gold_dir / "docs").is_dir() else gold_dir
     digest = hashlib.sha256()
-    for path in sorted(docs_dir.glob("*.json")):
+    for path in sorted(gold_docs_dir(gold_dir).glob("*.json")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
