@@ -16,7 +16,7 @@ from pathlib import Path
 
 import spacy
 from scrthemes.nlp import components, rulematch  # noqa: F401  (registers the factories)
-from scrthemes.nlp.themes import THEME_IDS, THEMES_FILE
+from scrthemes.nlp.themes import IMPLIED_THEMES, THEME_IDS, THEMES_FILE
 from spacy.language import Language
 
 PATTERNS_DIR = Path(__file__).with_name("patterns")
@@ -62,7 +62,9 @@ def read_patterns(patterns_dir: Path = PATTERNS_DIR) -> list[dict]:
     Returns
     -------
     list[dict]
-        Patterns in file then line order, ready for ``ThemeRuler.add_patterns``.
+        Patterns in file then line order, ready for ``ThemeRuler.add_patterns``,
+        followed by the implied copies (:data:`themes.IMPLIED_THEMES`): every
+        domestic abuse pattern again as ``volatile_relationships/da-<name>``.
 
     Raises
     ------
@@ -83,7 +85,23 @@ def read_patterns(patterns_dir: Path = PATTERNS_DIR) -> list[dict]:
             except json.JSONDecodeError as err:
                 raise PatternFileError(f"{path}, line {lineno}: invalid JSON ({err.msg})") from None
             patterns.append(_check_pattern(path, lineno, entry, seen))
-    return patterns
+    return patterns + _implied(patterns, seen)
+
+
+def _implied(patterns: list[dict], seen: dict[str, str]) -> list[dict]:
+    implied = []
+    for entry in patterns:
+        if entry["label"] not in IMPLIED_THEMES:
+            continue
+        target, prefix = IMPLIED_THEMES[entry["label"]]
+        pid = f"{target}/{prefix}-{entry['id'].split('/', 1)[-1]}"
+        if pid in seen:
+            raise PatternFileError(
+                f"pattern id {pid!r} at {seen[pid]} is made from {entry['id']!r} already "
+                f"({entry['label']} implies {target}); remove the copy"
+            )
+        implied.append({"label": target, "id": pid, "pattern": entry["pattern"]})
+    return implied
 
 
 @spacy.registry.misc("scrthemes.theme_patterns.v1")

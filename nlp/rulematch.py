@@ -11,11 +11,16 @@ start. Matching is done within one sentence (a mention never crosses a
 sentence or paragraph break) and returns every match, like spaCy's
 non-greedy ``Matcher``, as spans in ``doc.spans[spans_key]`` with the
 pattern's label and id (the same contract as ``span_ruler``).
+
+One difference from ``span_ruler``, on purpose: a value the tokenizer splits
+("drug-addled", "mother's", "didn't") is matched as its pieces (see
+:func:`split_words`); spaCy's Matcher silently never matches such a value.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.attrs import IS_TITLE, LEMMA, LIKE_NUM, LOWER
@@ -122,6 +127,65 @@ def compile_pattern(where: str, pattern: list[dict]) -> tuple[_Spec, ...]:
     if not specs or all(s.optional for s in specs):
         raise PatternError(f"{where}: a pattern needs at least one required token")
     return tuple(specs)
+
+
+def split_words(pattern: list[dict], tokenize: Callable[[str], list[str]], *, limit: int = 64) -> list[list[dict]]:
+    """Spell out values the tokenizer splits, as token sequences: the patterns to match.
+
+    spaCy's tokenizer splits "drug-addled" into ``drug - addled``, "mother's"
+    into ``mother 's`` and "didn't" into ``did n't``, so a one-token value like
+    ``{"LOWER": {"IN": ["drug-addled"]}}`` can never match (spaCy's own Matcher
+    silently finds nothing). Each such value becomes its own variant of the
+    pattern with one token per piece; the other values stay in the original
+    token. ``NOT_IN`` lists are left alone.
+
+    Parameters
+    ----------
+    pattern
+        A token pattern as written in the pattern files.
+    tokenize
+        The pipeline's tokenizer, returning the pieces of a value.
+    limit
+        Most variants one pattern may expand to.
+
+    Returns
+    -------
+    list[list[dict]]
+        The variants, the original first (only it, when nothing is split).
+    """
+    variants: list[list[dict]] = [[]]
+    for token in pattern:
+        choices = _token_choices(token, tokenize)
+        variants = [v + c for v in variants for c in choices]
+        if len(variants) > limit:
+            raise PatternError(f"too many multi-word values: more than {limit} variants of {pattern!r}")
+    return variants
+
+
+def _token_choices(token: dict, tokenize: Callable[[str], list[str]]) -> list[list[dict]]:
+    """The token sequences one pattern token stands for."""
+    key = next((k for k in ("LOWER", "LEMMA") if k in token and not _excludes(token[k])), None)
+    if key is None:
+        return [[token]]
+    values = [token[key]] if isinstance(token[key], str) else list(token[key]["IN"])
+    pieces = {v: tokenize(v) for v in values}
+    single = [v for v in values if len(pieces[v]) == 1]
+    multi = [v for v in values if len(pieces[v]) > 1]
+    if not multi:
+        return [[token]]
+    choices: list[list[dict]] = []
+    if single:
+        choices.append([{**token, key: {"IN": single}}])
+    elif _repeat("", token.get("OP"))[0] == 0:
+        choices.append([])  # an optional token with only multi-word values may be left out
+    rest = {k: v for k, v in token.items() if k not in (key, "OP")}
+    for value in multi:
+        choices.append([{**rest, key: piece} for piece in pieces[value]])
+    return choices
+
+
+def _excludes(value: object) -> bool:
+    return isinstance(value, dict) and "NOT_IN" in value
 
 
 class TokenRules:
@@ -233,10 +297,16 @@ class ThemeRuler:
         """
         check = Matcher(self.nlp.vocab, validate=True)
         for entry in patterns:
-            if isinstance(entry["pattern"], list):
+            if isinstance(entry["pattern"], str):
+                self.rules.add(entry["label"], entry["id"], entry["pattern"])
+            else:
                 check.add(entry["id"], [entry["pattern"]])
-            self.rules.add(entry["label"], entry["id"], entry["pattern"])
+                for variant in split_words(entry["pattern"], self._pieces):
+                    self.rules.add(entry["label"], entry["id"], variant)
             self.patterns.append(entry)
+
+    def _pieces(self, value: str) -> list[str]:
+        return [t.text for t in self.nlp.tokenizer(value)]
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings

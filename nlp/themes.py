@@ -37,6 +37,11 @@ MISSION_THEMES: tuple[str, ...] = (
     "non_compliant_parents",
 )
 
+#: Themes whose every mention codes another theme too, with the id prefix of the
+#: implied patterns. The codebook: domestic abuse is coded as volatile
+#: relationships too ("code volatile_relationships too").
+IMPLIED_THEMES: dict[str, tuple[str, str]] = {"domestic_abuse": ("volatile_relationships", "da")}
+
 
 @dataclass(frozen=True)
 class Theme:

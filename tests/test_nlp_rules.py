@@ -77,6 +77,19 @@ def test_duplicate_id_and_bad_json_name_the_line(tmp_path: Path):
         read_patterns(tmp_path)
 
 
+def test_domestic_abuse_patterns_are_read_as_volatile_relationships_too(tmp_path: Path):
+    entry = {"label": "domestic_abuse", "id": "domestic_abuse/refuge", "pattern": "refuge"}
+    (tmp_path / "domestic_abuse.jsonl").write_text(json.dumps(entry) + "\n")
+    assert [(p["label"], p["id"]) for p in read_patterns(tmp_path)] == [
+        ("domestic_abuse", "domestic_abuse/refuge"),
+        ("volatile_relationships", "volatile_relationships/da-refuge"),
+    ]
+    copy = {"label": "volatile_relationships", "id": "volatile_relationships/da-refuge", "pattern": "refuge"}
+    (tmp_path / "volatile_relationships.jsonl").write_text(json.dumps(copy) + "\n")
+    with pytest.raises(PatternFileError, match=r"'volatile_relationships/da-refuge' .* remove the copy"):
+        read_patterns(tmp_path)
+
+
 def test_themes_yml_matches_the_codebook_table():
     codebook = shared_dir() / "codebook.md"
     require(codebook.is_file(), f"codebook not found at {codebook}")
@@ -360,14 +373,16 @@ FICTIONAL_PARAGRAPH = (
 
 def test_theme_ruler_finds_what_spacys_matcher_finds_within_sentences():
     """Every pattern, on fictional text: the same spans as spaCy's Matcher (per sentence)."""
+    from scrthemes.nlp.rulematch import split_words
     from spacy.matcher import Matcher
 
     nlp = load_pipeline()
     doc = nlp(FICTIONAL_PARAGRAPH * 2)
     ours = {(s.start, s.end, s.label_, s.id_) for s in doc.spans["themes"]}
     matcher = Matcher(nlp.vocab, validate=True)
+    pieces = lambda value: [t.text for t in nlp.tokenizer(value)]  # noqa: E731
     for entry in read_patterns():
-        matcher.add(entry["id"], [entry["pattern"]])
+        matcher.add(entry["id"], split_words(entry["pattern"], pieces))
     labels = {e["id"]: e["label"] for e in read_patterns()}
     sents = [(s.start, s.end) for s in doc.sents]
     theirs = {
@@ -377,6 +392,23 @@ def test_theme_ruler_finds_what_spacys_matcher_finds_within_sentences():
     }
     assert len(ours) > 10
     assert ours == theirs
+
+
+def test_values_the_tokenizer_splits_are_matched_as_their_pieces():
+    from scrthemes.nlp.rulematch import split_words
+
+    pieces = {"drug-addled": ["drug", "-", "addled"], "mother's": ["mother", "'s"]}
+    tokenize = lambda value: pieces.get(value, [value])  # noqa: E731
+    pattern = [{"LOWER": {"IN": ["addict", "drug-addled"]}}, {"LOWER": {"IN": ["mother's"]}, "OP": "?"}]
+    assert split_words(pattern, tokenize) == [
+        [{"LOWER": {"IN": ["addict"]}}],
+        [{"LOWER": {"IN": ["addict"]}}, {"LOWER": "mother"}, {"LOWER": "'s"}],
+        [{"LOWER": "drug"}, {"LOWER": "-"}, {"LOWER": "addled"}],
+        [{"LOWER": "drug"}, {"LOWER": "-"}, {"LOWER": "addled"}, {"LOWER": "mother"}, {"LOWER": "'s"}],
+    ]
+    nlp = load_pipeline()
+    doc = nlp("A baby was killed by his drug-addled parents. She had not attended the mother’s group.")
+    assert "substance_misuse/drug-addled" in {s.id_ for s in doc.spans["themes"]}
 
 
 def test_theme_ruler_refuses_unbounded_or_unknown_operators():
