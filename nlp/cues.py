@@ -139,6 +139,8 @@ CHILD_TERMS: tuple[str, ...] = (
     # school-age wording: "she told her school nurse that she smoked cannabis"
     "school nurse", "youth worker", "youth offending", "at school", "her school", "his school",
     "classmates", "peers",
+    # the child's post-mortem findings: "toxicology found traces of cocaine"
+    "toxicology", "post-mortem", "postmortem", "posthumous",
 )
 #: Words of general research, national policy or guidance: "Research shows",
 #: "Working Together 2018 sets out", "nationally", "the triennial analysis".
@@ -151,6 +153,8 @@ GENERAL_CUES: tuple[str, ...] = (
     "scr reports", "reviews found", "reviews show", "reviews have found", "across reviews",
     "serious case reviews", "case reviews have", "has repeatedly found", "have repeatedly found",
     "repeatedly shown", "is well documented", "well established",
+    # classifications of a factor in general: "four typologies of domestic violence"
+    "typology", "typologies", "categorises", "categorizes",
     # Present-tense statements about agencies or families in general ("agencies
     # may disagree about ...", "referrers feel unable to ...", "a campaign to ...").
     "agencies may", "professionals may", "practitioners may", "may disagree", "referrers",
