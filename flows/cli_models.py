@@ -30,6 +30,7 @@ class Split(StrEnum):
     dev = "dev"
     all = "all"
     cv = "cv"
+    unseen = "unseen"
 
 
 def train(gold: GoldOption = None) -> None:

@@ -212,6 +212,32 @@ def test_split_is_stable_under_reordering_and_folds_partition(fictional, tmp_pat
     assert folds(shuffled, k=5) == parts
 
 
+def test_unseen_estimate_drops_patterns_right_in_one_document_only(fictional):
+    from scrthemes.nlp.evaluate import without_own_patterns
+
+    docs, _ = fictional
+
+    def mention(doc_id: str, theme: str, quote: str, pattern_id: str, negated: bool = False) -> Mention:
+        text = TEXTS[doc_id]
+        start, end = _span(text, quote)
+        return Mention(theme, start, end, quote, text, 0, len(text), negated=negated, pattern_id=pattern_id)
+
+    mentions = [
+        [mention("f1", "housing", "hostel", "housing/places")],  # right here ...
+        [mention("f2", "housing", "home", "housing/home")],  # wrong everywhere: from the codebook, kept
+        [mention("f3", "domestic_abuse", "refuge", "domestic_abuse/refuge")],  # right here only: dropped
+        [mention("f4", "housing", "overcrowded", "housing/places"),  # ... and here: kept in both
+         mention("f4", "info_sharing", "not shared", "info_sharing/not-shared", negated=True)],
+    ]
+    kept = without_own_patterns(docs, mentions)
+    assert [[m.pattern_id for m in mine] for mine in kept] == [
+        ["housing/places"], ["housing/home"], [], ["housing/places", "info_sharing/not-shared"],
+    ]
+    report = evaluate_predictions(docs, kept, n_boot=0)
+    assert report.themes["domestic_abuse"].values["doc_recall"] == 0.0
+    assert report.themes["housing"].values["doc_recall"] == pytest.approx(2 / 3)
+
+
 # ------------------------------------------------------------ real gold set
 
 #: Rules on the 42-document dev split (seed 13), measured 2026-11-23 03:30 UTC: macro
