@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span
 
 CUE_KINDS = ("negated", "hypothetical", "agency", "general", "child", "heading", "review", "background")
 _CUES_KEY = "theme_cues"
+_POSSESSIVE = frozenset({"'s", "’s"})
 _HEADINGS_KEY = "scr_headings"
 #: ``doc.user_data`` key where a caller may hand over sentence spans computed on
 #: the text before whitespace was collapsed (see ``tagger.Tagger._doc``).
@@ -243,6 +244,7 @@ class ThemeContext:
         self.inner_negation = set(_check_phrases("inner_negation", settings["inner_negation"]))
         self.review_themes = set(_check_phrases("review_themes", settings["review_themes"]))
         self.background_themes = set(_check_phrases("background_themes", settings["background_themes"]))
+        self.child_words = {w for w in _check_phrases("child_terms", settings["child_terms"]) if " " not in w}
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.words: dict[str, set[str]] = {}
         for key in (
@@ -374,7 +376,11 @@ class ThemeContext:
             letter = len(tok.text) == 1 and tok.text.isupper() and tok.text not in {"A", "I"}
             if letter and (i == 0 or doc[i - 1].lower_ not in cues.LETTER_NOT_CHILD):
                 people.append((i + 1, "child"))
-        people += [(b, "parent") for _, b in inside.get("parent_terms", []) if b <= span.start]
+        # A possessive is a named parent ("Sarah's"), but not after a child word ("the baby's").
+        people += [
+            (b, "child" if doc[a].lower_ in _POSSESSIVE and a and doc[a - 1].lower_ in self.child_words else "parent")
+            for a, b in inside.get("parent_terms", []) if b <= span.start
+        ]
         people = [p for p in people if span.start - p[0] <= self.person_window]
         # "killed by his drug-addled parents": a parent word right after the span owns it.
         reach = 3 if span.end < len(doc) and doc[span.end].lower_ in {"by", "of", "among", "amongst"} else 1

@@ -127,7 +127,7 @@ PARENT_TERMS: tuple[str, ...] = (
     "mother", "father", "parent", "parents", "mum", "dad", "stepfather", "step-father",
     "stepmother", "step-mother", "partner", "partners", "boyfriend", "girlfriend", "carer",
     "carers", "husband", "wife", "grandmother", "grandfather", "grandparents", "aunt",
-    "uncle", "couple", "adults", "adult", "family", "ms", "mr", "mrs", "maternal", "paternal",
+    "uncle", "couple", "adults", "adult", "family", "ms", "mr", "mrs", "maternal", "paternal", "parental",
     "mothers", "fathers", "'s", "’s", "women", "woman", "man", "men",
 )
 #: People whose own mental health or substance use is not a parental theme.
