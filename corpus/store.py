@@ -2,29 +2,20 @@
 
 ``Store(url)`` is the one object the rest of scrthemes uses to write and read
 the database. It takes and returns plain records (``scrthemes.corpus.records``);
-no ORM object leaves this module. The schema is migrated on first use.
+no ORM object leaves it. The schema is migrated on first use. ``Store`` owns the
+connections, transactions and write locks; inside them, ``writes`` builds the
+rows of a review and its mentions, ``lookups`` reads them back, ``runs`` keeps
+the run records and ``readonly`` runs analysts' own SQL.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
-from scrthemes.corpus import migrations
-from scrthemes.corpus.db import (
-    MentionRow,
-    PageRow,
-    PassageRow,
-    Review,
-    ReviewTextRow,
-    RunRow,
-    ThemeRow,
-    utcnow,
-)
+from scrthemes.corpus import migrations, runs
+from scrthemes.corpus.db import Review, ReviewTextRow, ThemeRow
 from scrthemes.corpus.document import ReviewText
 from scrthemes.corpus.engine import (
     DEFAULT_URL,
@@ -34,28 +25,15 @@ from scrthemes.corpus.engine import (
     ReadOnlyQueryError,
     ReviewNotFound,
     StoreError,
-    is_memory,
     make_engine,
-    make_readonly_sqlite_engine,
-    run_readonly,
     safe_url,
 )
-from scrthemes.corpus.lookups import (
-    Locator,
-    as_utc,
-    evidence_for,
-    find_previous,
-    review_info,
-    theme_counts,
-)
-from scrthemes.corpus.records import (
-    AddResult,
-    MentionRecord,
-    ReviewInfo,
-    ReviewMeta,
-)
+from scrthemes.corpus.lookups import evidence_for, review_info, theme_counts
+from scrthemes.corpus.readonly import ReadOnlySQL
+from scrthemes.corpus.records import AddResult, MentionRecord, ReviewInfo, ReviewMeta
 from scrthemes.corpus.views import frequency_sql
-from sqlalchemy import Engine, delete, func, insert, or_, select, text
+from scrthemes.corpus.writes import insert_review, replace_mentions, stored_review_id
+from sqlalchemy import Engine, func, or_, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -88,7 +66,7 @@ class Store:
         self.url = url
         self._engine = make_engine(url)
         self._migrated = False
-        self._readonly_engine: Engine | None = None  # SQLite: the file opened read-only
+        self._readonly = ReadOnlySQL()
         self._reader = self._engine.execution_options(**{READ_OPTION: True})
         self._init_lock = threading.Lock()  # one Store is shared by a flow's task threads
 
@@ -143,8 +121,7 @@ class Store:
     def close(self) -> None:
         """Release pooled connections (the Store can still be used afterwards)."""
         self._engine.dispose()
-        if self._readonly_engine is not None:
-            self._readonly_engine.dispose()
+        self._readonly.close()
 
     def __enter__(self) -> Store:
         return self
@@ -170,46 +147,21 @@ class Store:
         A changed copy of a stored review (same file name, or same title and area)
         becomes a new version that supersedes the old row (``"new_version"``).
         """
-        file_name = Path(source_path).name
         with self._reading() as s:  # the common re-ingest case needs no write lock
-            existing = s.scalar(select(Review.id).where(Review.sha256 == sha256))
+            existing = stored_review_id(s, sha256)
         if existing is not None:
             return AddResult(existing, "unchanged")
         try:
             with self.session() as s:
                 self._serialise(s)
-                existing = s.scalar(select(Review.id).where(Review.sha256 == sha256))
+                existing = stored_review_id(s, sha256)
                 if existing is not None:
                     return AddResult(existing, "unchanged")
-                previous = find_previous(s, file_name, meta)
-                review = Review(
-                    sha256=sha256, title=meta.title, area=meta.area, year=meta.year,
-                    child=meta.child, source_path=str(source_path), file_name=file_name,
-                    page_count=doc.page_count, version=previous.version + 1 if previous else 1,
-                    previous_id=previous.id if previous else None, is_latest=True,
-                )
-                if previous is not None:
-                    previous.is_latest = False
-                s.add(review)
-                s.flush()
-                s.add(ReviewTextRow(review_id=review.id, text=doc.text))
-                if doc.pages:
-                    s.execute(insert(PageRow), [
-                        {"review_id": review.id, "number": p.number, "start_char": p.start,
-                         "end_char": p.end} for p in doc.pages
-                    ])
-                if doc.passages:
-                    s.execute(insert(PassageRow), [
-                        {"review_id": review.id, "idx": p.index, "page": p.page,
-                         "start_char": p.start, "end_char": p.end, "number": p.number,
-                         "heading": p.heading, "text": p.text} for p in doc.passages
-                    ])
-                status = "new_version" if previous else "added"
-                return AddResult(review.id, status, previous.id if previous else None)
+                return insert_review(s, sha256=sha256, source_path=source_path, meta=meta, doc=doc)
         except IntegrityError:
             # Another process stored the same content between our check and insert.
             with self._reading() as s:
-                existing = s.scalar(select(Review.id).where(Review.sha256 == sha256))
+                existing = stored_review_id(s, sha256)
             if existing is None:
                 raise
             return AddResult(existing, "unchanged")
@@ -219,43 +171,7 @@ class Store:
     ) -> None:
         """Replace a review's mentions in one transaction, linking each to its passage and page."""
         with self.session() as s:
-            # Row lock: two taggers replacing the same review's mentions take turns.
-            review = s.get(Review, review_id, with_for_update=True)
-            if review is None:
-                raise ReviewNotFound(f"no review with id {review_id}")
-            known = set(s.scalars(select(ThemeRow.id)))
-            unknown = sorted({m.theme for m in mentions} - known)
-            if unknown:
-                raise StoreError(
-                    f"unknown theme {', '.join(map(repr, unknown))} in mentions for review "
-                    f"{review_id}; known themes: {', '.join(sorted(known)) or 'none'} "
-                    "(call Store.sync_themes first)"
-                )
-            length = s.scalar(
-                select(func.length(ReviewTextRow.text)).where(ReviewTextRow.review_id == review_id)
-            ) or 0
-            for m in mentions:
-                if not 0 <= m.start <= m.end <= length:
-                    raise StoreError(
-                        f"mention {m.theme!r} at {m.start}-{m.end} lies outside review "
-                        f"{review_id}'s text ({length} characters); was another text tagged?"
-                    )
-            locate = Locator(s, review_id)
-            s.execute(delete(MentionRow).where(MentionRow.review_id == review_id))
-            rows = [
-                {"review_id": review_id, "passage_id": locate.passage(m.start),
-                 "theme": m.theme, "start_char": m.start, "end_char": m.end, "text": m.text,
-                 "sentence": m.sentence, "sentence_start": m.sentence_start,
-                 "sentence_end": m.sentence_end, "page": locate.page(m.start),
-                 "negated": bool(m.negated), "cue": m.cue, "method": m.method,
-                 "score": float(m.score), "pattern_id": m.pattern_id,
-                 "pipeline_version": pipeline_version}
-                for m in mentions
-            ]
-            if rows:
-                s.execute(insert(MentionRow), rows)
-            review.tagged_at = utcnow()
-            review.pipeline_version = pipeline_version
+            replace_mentions(s, review_id, mentions, pipeline_version=pipeline_version)
 
     def edit_review(
         self, review_id: int, *, title: str | None = None, year: int | None = None,
@@ -293,6 +209,18 @@ class Store:
             counts = theme_counts(s, [review_id])
             return review_info(review, counts[review_id], evidence_for(s, review_id))
 
+    def review_with_hash(self, sha256: str) -> ReviewInfo | None:
+        """The review stored with exactly these bytes, with its per-theme summary, or None.
+
+        A file's hash is its identity, so at most one review has it. That review
+        may have been superseded by a changed copy since (``is_latest`` False).
+        """
+        with self._reading() as s:
+            review = s.scalar(select(Review).where(Review.sha256 == sha256))
+            if review is None:
+                return None
+            return review_info(review, theme_counts(s, [review.id])[review.id])
+
     def list_reviews(self, *, latest_only: bool = True) -> list[ReviewInfo]:
         """Stored reviews (by default only the latest version of each), oldest first."""
         with self._reading() as s:
@@ -310,6 +238,21 @@ class Store:
                 raise ReviewNotFound(f"no review with id {review_id}")
             counts = theme_counts(s, [review_id])[review_id]
         return {t: c.present for t, c in counts.items()}
+
+    def needs_retag(self, review_id: int, pipeline_version: str) -> bool:
+        """Whether ``reviews_to_retag(pipeline_version)`` lists this review.
+
+        True for a latest review never tagged or tagged by another pipeline
+        version; False once tagged by this one, and for superseded versions.
+        One lookup by primary key; an unknown id raises ``ReviewNotFound``.
+        """
+        with self._reading() as s:
+            row = s.execute(
+                select(Review.is_latest, Review.pipeline_version).where(Review.id == review_id)
+            ).one_or_none()
+        if row is None:
+            raise ReviewNotFound(f"no review with id {review_id}")
+        return bool(row.is_latest) and row.pipeline_version != pipeline_version
 
     def reviews_to_retag(self, pipeline_version: str) -> list[int]:
         """Latest reviews never tagged, or tagged by a different pipeline version."""
@@ -339,24 +282,14 @@ class Store:
         QueryError
             The database rejected the SQL (syntax, unknown table, ...).
         """
-        engine = self.engine
-        if engine.dialect.name == "sqlite" and not is_memory(engine.url):
-            with self._init_lock:
-                if self._readonly_engine is None:
-                    self._readonly_engine = make_readonly_sqlite_engine(engine.url)
-            engine = self._readonly_engine
-        return run_readonly(engine, sql, params)
+        return self._readonly.run(self.engine, sql, params)
 
     # --- runs ------------------------------------------------------------------------
 
     def start_run(self, kind: str, *, pipeline_version: str, params: dict) -> int:
         """Record the start of a pipeline run; returns its id."""
         with self.session() as s:
-            run = RunRow(kind=kind, pipeline_version=pipeline_version,
-                         params=_jsonable(params), status="running")
-            s.add(run)
-            s.flush()
-            return run.id
+            return runs.start_run(s, kind, pipeline_version=pipeline_version, params=params)
 
     def finish_run(
         self, run_id: int, *, status: str, counts: dict | None = None,
@@ -364,36 +297,14 @@ class Store:
     ) -> None:
         """Record how a run ended."""
         with self.session() as s:
-            run = s.get(RunRow, run_id)
-            if run is None:
-                raise StoreError(f"no run with id {run_id}")
-            run.status, run.finished_at, run.error = status, utcnow(), error
-            run.counts = _jsonable(counts or {})
-            run.changes = _jsonable(changes) if changes is not None else None
+            runs.finish_run(s, run_id, status=status, counts=counts, changes=changes, error=error)
 
     def list_runs(self) -> list[dict]:
         """All runs, newest first."""
         with self._reading() as s:
-            return [_run_dict(r) for r in s.scalars(select(RunRow).order_by(RunRow.id.desc()))]
+            return runs.list_runs(s)
 
     def get_run(self, run_id: int) -> dict:
         """One run as a dict (keys as the ``runs`` table's columns)."""
         with self._reading() as s:
-            run = s.get(RunRow, run_id)
-            if run is None:
-                raise StoreError(f"no run with id {run_id}")
-            return _run_dict(run)
-
-
-def _jsonable(value: Any) -> Any:
-    # Paths, dates and the like become strings rather than failing the run record.
-    return json.loads(json.dumps(value, default=str))
-
-
-def _run_dict(run: RunRow) -> dict:
-    return {
-        "id": run.id, "kind": run.kind, "started_at": as_utc(run.started_at),
-        "finished_at": as_utc(run.finished_at), "status": run.status,
-        "pipeline_version": run.pipeline_version, "params": run.params, "counts": run.counts,
-        "changes": run.changes, "error": run.error,
-    }
+            return runs.get_run(s, run_id)

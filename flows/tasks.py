@@ -74,10 +74,10 @@ def extract_and_store(
 ) -> Stored:
     """Read, clean and store one PDF (review, pages, passages, text); unreadable files fail softly."""
     store = get_store(db_url)
-    known = stored_with_hash(db_url, sha256)
+    known = store.review_with_hash(sha256)
     if known is not None:  # same bytes already stored: no need to read the PDF again
-        review_id, pages = known
-        return Stored(path=str(path), status="unchanged", review_id=review_id, pages=pages)
+        return Stored(path=str(path), status="unchanged", review_id=known.id,
+                      pages=known.page_count)
     try:
         doc = read_review(path)
     except ReviewFileError as err:
@@ -101,7 +101,7 @@ def tag_review(db_url: str, review_id: int, force: bool = True) -> Tagged:
     """Tag the stored text of one review and replace its mentions."""
     store = get_store(db_url)
     tagger = get_tagger()
-    if not force and review_id not in retag_ids(db_url):
+    if not force and not store.needs_retag(review_id, tagger.version):
         return Tagged(review_id=review_id, themes=present_themes(db_url, review_id), skipped=True)
     mentions = tag_text(tagger, store.review_text(review_id))
     records = [MentionRecord(**m.to_dict()) for m in mentions]
@@ -112,14 +112,6 @@ def tag_review(db_url: str, review_id: int, force: bool = True) -> Tagged:
         themes=[t for t, s in summary.items() if s.present],
         mentions=sum(s.mentions for s in summary.values()),
     )
-
-
-def stored_with_hash(db_url: str, sha256: str) -> tuple[int, int | None] | None:
-    """(review id, page count) of the review stored with these bytes, if any."""
-    _, rows = get_store(db_url).query(
-        "SELECT id, page_count FROM reviews WHERE sha256 = :sha", {"sha": sha256}
-    )
-    return (int(rows[0][0]), rows[0][1]) if rows else None
 
 
 def retag_ids(db_url: str) -> set[int]:

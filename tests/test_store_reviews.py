@@ -160,6 +160,55 @@ def test_reviews_to_retag(store):
     assert c_old.review_id not in store.reviews_to_retag("v3")
 
 
+def test_review_with_hash_finds_stored_bytes_and_nothing_else(store):
+    assert store.review_with_hash("0" * 64) is None  # nothing stored yet
+    result, doc = add(store, "a.pdf", fictional_paragraphs("A"), title="Child A", area="X")
+    store.set_mentions(result.review_id, [mention(doc, "housing", "moved house")],
+                       pipeline_version="v1")
+    found = store.review_with_hash(sha(doc))
+    assert found is not None
+    assert (found.id, found.title, found.page_count, found.is_latest) == (
+        result.review_id, "Child A", doc.page_count, True)
+    assert list(found.themes) == [t[0] for t in THEMES] and found.themes["housing"].present
+    assert found.evidence == []  # as list_reviews; get_review gives evidence
+    assert store.review_with_hash("f" * 64) is None
+    assert store.review_with_hash(sha(doc).upper()) is None  # hashes are stored lowercase
+
+
+def test_review_with_hash_of_a_changed_file_is_the_newest_version(store):
+    old, old_doc = add(store, "a.pdf", fictional_paragraphs("A"), area="X")
+    new, new_doc = add(store, "a.pdf", fictional_paragraphs("A2"), area="X")
+    newest = store.review_with_hash(sha(new_doc))
+    assert newest is not None
+    assert (newest.id, newest.version, newest.previous_id, newest.is_latest) == (
+        new.review_id, 2, old.review_id, True)
+    superseded = store.review_with_hash(sha(old_doc))  # the old bytes still name the old row
+    assert superseded is not None
+    assert (superseded.id, superseded.version, superseded.is_latest) == (old.review_id, 1, False)
+
+
+def test_needs_retag_agrees_with_reviews_to_retag(store):
+    a, doc_a = add(store, "a.pdf", fictional_paragraphs("A"))
+    b, _ = add(store, "b.pdf", fictional_paragraphs("B"))
+    assert store.needs_retag(a.review_id, "v1") is True  # never tagged
+    store.set_mentions(a.review_id, [mention(doc_a, "housing", "moved house")],
+                       pipeline_version="v1")
+    store.set_mentions(b.review_id, [], pipeline_version="v0")
+    assert store.needs_retag(a.review_id, "v1") is False  # tagged by the current version
+    assert store.needs_retag(b.review_id, "v1") is True  # tagged by another version
+    assert store.needs_retag(a.review_id, "v2") is True
+    c_old, _ = add(store, "c.pdf", fictional_paragraphs("C"))
+    c_new, _ = add(store, "c.pdf", fictional_paragraphs("C2"))
+    assert store.needs_retag(c_old.review_id, "v1") is False  # superseded: re-runs skip it
+    assert store.needs_retag(c_new.review_id, "v1") is True
+    for version in ("v0", "v1", "v2"):
+        expected = store.reviews_to_retag(version)
+        ids = [a.review_id, b.review_id, c_old.review_id, c_new.review_id]
+        assert [i for i in ids if store.needs_retag(i, version)] == expected
+    with pytest.raises(ReviewNotFound, match="no review with id 999"):
+        store.needs_retag(999, "v1")
+
+
 def test_runs_are_recorded(store, tmp_path):
     run_id = store.start_run("ingest", pipeline_version="v1", params={"folder": tmp_path})
     run = store.get_run(run_id)
