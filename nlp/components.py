@@ -26,6 +26,8 @@ from spacy.tokens import Doc, Span
 CUE_KINDS = ("negated", "hypothetical", "agency", "general", "child", "heading", "review", "background")
 _CUES_KEY = "theme_cues"
 _POSSESSIVE = frozenset({"'s", "’s"})
+#: What may stand right before a clause-opening "Had ..." or "Should ...": punctuation, an opening quote.
+_CLAUSE_OPENERS = frozenset({",", ";", ":", "-", "–", "“", "\"", "‘", "'"})
 _HEADINGS_KEY = "scr_headings"
 #: ``doc.user_data`` key where a caller may hand over sentence spans computed on
 #: the text before whitespace was collapsed (see ``tagger.Tagger._doc``).
@@ -317,7 +319,7 @@ class ThemeContext:
                 if not whether:
                     return "hypothetical"
         for a, _b in inside.get("inverted_conditional", []):
-            opens = a == lo or doc[a - 1].text in {",", ";", ":", "-", "–"} or doc[a - 1].is_space
+            opens = a == lo or doc[a - 1].text in _CLAUSE_OPENERS or doc[a - 1].is_space
             if opens and a < span.start and clause_open(a, span.start) and doc[a].is_title:
                 return "hypothetical"
             # "... a mood assessment should Ms O show signs of low mood": "should"

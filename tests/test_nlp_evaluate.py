@@ -213,7 +213,7 @@ def test_split_is_stable_under_reordering_and_folds_partition(fictional, tmp_pat
 
 
 def test_unseen_estimate_drops_patterns_right_in_one_document_only(fictional):
-    from scrthemes.nlp.evaluate import without_own_patterns
+    from scrthemes.nlp.unseen import without_own_patterns
 
     docs, _ = fictional
 

@@ -1,0 +1,71 @@
+"""Rule hits as they would be on unseen reviews: without each document's own patterns.
+
+The patterns were written while reading the gold documents, so on those
+documents the rules look better than they will on a new review. A pattern
+whose only right answer in the whole gold set is in one document would not
+have been written had that document been held out; so, for each document,
+its *own* patterns are those whose every correct hit (an affirmed mention in
+a sentence with gold evidence of its theme) lies in that document.
+Patterns that are never right stay: they come from the codebook, not from a
+document.
+
+Dropping a document's own patterns from its rule hits gives:
+
+* the rules' unseen-wording estimate (``scrthemes evaluate --split unseen``);
+* the rule hits the classifier is trained and its thresholds chosen on, so
+  that it learns how far to trust the rules as they behave on new text
+  (:func:`scrthemes.nlp.train.prepare` with ``unseen=True``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from scrthemes.nlp.gold import GoldDoc
+from scrthemes.nlp.mentions import Mention, Sentence
+from scrthemes.nlp.segment import sentence_spans
+from scrthemes.nlp.themes import THEME_IDS
+
+
+def _evidence_sentences(doc: GoldDoc) -> dict[str, list[tuple[int, int]]]:
+    sents = [(s, e) for s, e, _ in sentence_spans(doc.text)]
+    return {
+        theme: [(s, e) for s, e in sents if any(a < e and s < b for a, b, _ in doc.evidence[theme])]
+        for theme in THEME_IDS
+    }
+
+
+def own_patterns(docs: Sequence[GoldDoc], mentions: Sequence[Sequence[Mention]]) -> list[frozenset[str]]:
+    """For each document, the ids of the patterns that are right in that document only.
+
+    Parameters
+    ----------
+    docs
+        Gold documents.
+    mentions
+        For each document, the rule mentions of its text (negated ones are ignored).
+
+    Returns
+    -------
+    list[frozenset[str]]
+        In ``docs`` order.
+    """
+    support: dict[str, set[str]] = {}
+    for doc, mine in zip(docs, mentions, strict=True):
+        evidence = _evidence_sentences(doc)
+        for m in mine:
+            if m.pattern_id and not m.negated and any(s <= m.start < e for s, e in evidence[m.theme]):
+                support.setdefault(m.pattern_id, set()).add(doc.id)
+    return [frozenset(p for p, where in support.items() if where == {doc.id}) for doc in docs]
+
+
+def without_own_patterns(docs: Sequence[GoldDoc], mentions: Sequence[Sequence[Mention]]) -> list[list[Mention]]:
+    """Each document's mentions, less those of its own patterns (:func:`own_patterns`)."""
+    owns = own_patterns(docs, mentions)
+    return [[m for m in mine if m.pattern_id not in own] for mine, own in zip(mentions, owns, strict=True)]
+
+
+def sentences_without(sentences: Sequence[Sentence], own: frozenset[str]) -> list[Sentence]:
+    """The sentences with the rule hits of ``own`` patterns removed."""
+    return [replace(s, rule_hits=tuple(h for h in s.rule_hits if h.pattern_id not in own)) for s in sentences]
