@@ -89,7 +89,7 @@ PRACTICE_THEMES: tuple[str, ...] = ("threshold_disputes", "non_compliant_parents
 #: threshold was met", "the family was not hidden".
 PRACTICE_NEGATION: tuple[str, ...] = (
     "no concerns", "no concern", "no issues", "no difficulties", "nothing to indicate",
-    "nothing to suggest", "no evidence of", "no indication of", "not hidden", "not \"hidden",
+    "nothing to suggest", "no evidence of", "no evidence that", "no indication of", "no indication that", "not hidden", "not \"hidden",
     "not “hidden", "was not a", "were not a",
 )
 #: Themes where a theme phrase followed by an organisation noun is the
@@ -180,7 +180,7 @@ PARENTAL_THEMES: tuple[str, ...] = ("parental_mental_health", "substance_misuse"
 CONDITIONAL_SUBJECTS: tuple[str, ...] = (
     "she", "he", "they", "either", "any", "the", "her", "his", "their", "a", "mother",
     "father", "parent", "parents", "ms", "mr", "mrs", "miss", "there", "this", "that",
-    "concerns", "anyone",
+    "concerns", "anyone", "an",
 )
 #: A routine question about a factor: when the answer was a denial later in
 #: the sentence ("was asked about drug and alcohol use at booking and said that
@@ -209,12 +209,15 @@ INNER_NEGATION: tuple[str, ...] = ("no", "not", "never", "n't", "nor", "without"
 #: Wording about a parent's taking part in the review itself, not in the help
 #: offered to the family: "Mr R declined to take part in the review".
 REVIEW_PARTICIPATION: tuple[str, ...] = (
-    "take part", "took part", "taking part", "part in the review", "part in this review",
+    "part in the review", "part in this review", "part in the scr", "part in the serious case review",
     "contribute to the review", "contribute to this review", "participate in the review",
     "participate in this review", "invitation to contribute", "invited to contribute",
     "meet the reviewer", "meet the lead reviewer", "meet the independent reviewer",
     "speak to the reviewer", "involvement in the review", "involved in the review",
     "be interviewed", "interviewed for the review", "contribute to the scr",
+    "engage with the review", "engage with this review", "engage in the review",
+    "engaged with the review", "the review process", "review meeting", "meet the author",
+    "with the author", "speak to the author",
 )
 #: Themes about help offered to the family, for which a review-participation
 #: sentence does not count.
