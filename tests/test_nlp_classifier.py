@@ -298,8 +298,8 @@ def test_threshold_search_trusts_rules_that_are_right_and_adds_nothing_noisy():
     assert set(thresholds) == set(combined) == set(rule) == set(THEME_IDS)
 
 
-def test_default_method_is_the_one_that_measured_best_on_dev(tmp_path):
-    """The card records the best dev method; ties go to the simpler method."""
+def test_default_method_is_the_one_that_measured_best(tmp_path):
+    """The card records the method that measured best (cross-validated); ties go to the simpler method."""
     import json
 
     from scrthemes.nlp.tagger import FALLBACK_METHOD, default_method

@@ -240,20 +240,25 @@ def test_unseen_estimate_drops_patterns_right_in_one_document_only(fictional):
 
 # ------------------------------------------------------------ real gold set
 
-#: Rules on the 42-document dev split (seed 13), measured 2026-11-23 03:30 UTC: macro
-#: doc F1 0.820, mission-theme doc F1 0.800, macro kappa 0.755, hard negatives counted
-#: 11.6%. Floors sit ~0.03 below (one dev document moves a theme's F1 by ~0.05).
-DEV_FLOORS = {"macro_doc_f1": 0.79, "mission_doc_f1": 0.77, "macro_kappa": 0.72, "hard_negative_rate": 0.15}
+#: Rules on the 42-document dev split (seed 13), measured 2026-11-23 04:40 UTC: macro
+#: doc F1 0.955, mission-theme doc F1 0.960, macro kappa 0.945, hard negatives counted
+#: 1.4%. The patterns were written reading every gold document, dev included, so this
+#: is a tuning figure; it guards against a pattern change that breaks what works.
+#: Floors sit ~0.03 below (one dev document moves a theme's F1 by ~0.05).
+DEV_FLOORS = {"macro_doc_f1": 0.92, "mission_doc_f1": 0.93, "macro_kappa": 0.91, "hard_negative_rate": 0.05}
+#: The unseen-wording estimate over all 130 documents, same time: 0.835, 0.853, 0.798, 3.4%.
+UNSEEN_FLOORS = {"macro_doc_f1": 0.81, "mission_doc_f1": 0.82, "macro_kappa": 0.77, "hard_negative_rate": 0.06}
 
 
-def test_rules_on_real_dev_split_hold_measured_floors(gold_dir):
-    report = run_evaluation(gold_dir, method="rules", split="dev", n_boot=200)
+@pytest.mark.parametrize(("split", "floors"), [("dev", DEV_FLOORS), ("unseen", UNSEEN_FLOORS)])
+def test_rules_on_real_gold_hold_measured_floors(gold_dir, split, floors):
+    report = run_evaluation(gold_dir, method="rules", split=split, n_boot=200)
     assert report.n_docs >= 30
     macro, mission = report.macro["all"].values, report.macro["mission"].values
-    assert macro["doc_f1"] >= DEV_FLOORS["macro_doc_f1"]
-    assert mission["doc_f1"] >= DEV_FLOORS["mission_doc_f1"]
-    assert macro["kappa"] >= DEV_FLOORS["macro_kappa"]
-    assert macro["hard_negative_rate"] <= DEV_FLOORS["hard_negative_rate"]
+    assert macro["doc_f1"] >= floors["macro_doc_f1"]
+    assert mission["doc_f1"] >= floors["mission_doc_f1"]
+    assert macro["kappa"] >= floors["macro_kappa"]
+    assert macro["hard_negative_rate"] <= floors["hard_negative_rate"]
 
 
 def test_shipped_model_is_recognised_only_on_its_own_training_gold(gold_dir, tmp_path: Path):

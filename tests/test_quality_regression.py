@@ -1,7 +1,8 @@
 """Quality regression: the training recipe, run on the train split, must keep its dev figures.
 
 Trains the classifier exactly as ``scrthemes train`` does for its dev figures
-(rules from ``nlp/patterns``, thresholds out-of-fold on train, fit on train)
+(rules from ``nlp/patterns`` without each document's own patterns, thresholds
+out-of-fold on train, fit on train)
 and scores rules, classifier and combined on the 30% dev split of the gold set
 with ``scrthemes.nlp.evaluate``. A pattern or feature change that costs
 quality fails here. The floors sit a little below what was measured when they
@@ -16,28 +17,23 @@ from scrthemes.nlp.themes import THEME_IDS
 
 pytestmark = pytest.mark.slow
 
-# Measured 2026-11-23 03:30 UTC (seed 13, 88 train / 42 dev documents), dev split,
-# after the pattern round that added general wording families for
-# threshold_disputes / non_compliant_parents / info_sharing and the combine
-# rule that context-flagged sentences add no classifier-only mention:
+# Measured 2026-11-23 04:40 UTC (seed 13, 88 train / 42 dev documents), dev split, with
+# the rule hits as on unseen reviews (each document without its own patterns, as
+# ``scrthemes train`` does), after the second pattern round:
 MEASURED = {
-    "combined": {"doc_f1": 0.812, "mission_doc_f1": 0.800, "kappa": 0.745, "hard_negative_rate": 0.116},
-    "rules": {"doc_f1": 0.820, "mission_doc_f1": 0.800, "kappa": 0.755, "hard_negative_rate": 0.116},
+    "combined": {"doc_f1": 0.797, "mission_doc_f1": 0.793, "kappa": 0.741, "hard_negative_rate": 0.014},
+    "rules": {"doc_f1": 0.814, "mission_doc_f1": 0.802, "kappa": 0.762, "hard_negative_rate": 0.014},
 }
 # Floors: measured minus ~0.03 (one dev document of one theme moves a theme's F1 by ~0.05).
-# combined doc_f1/kappa floors went down 0.01 (0.79 -> 0.78, 0.72 -> 0.71) because
-# the measured values went down (0.826 -> 0.812, 0.763 -> 0.745): the context veto
-# on classifier-only mentions costs one dev document but keeps the look-alike
-# sentences of the fictional samples from counting.
 FLOORS = {
-    "combined": {"doc_f1": 0.78, "mission_doc_f1": 0.77, "kappa": 0.71},
-    "rules": {"doc_f1": 0.79, "mission_doc_f1": 0.77, "kappa": 0.72},
+    "combined": {"doc_f1": 0.77, "mission_doc_f1": 0.76, "kappa": 0.71},
+    "rules": {"doc_f1": 0.78, "mission_doc_f1": 0.77, "kappa": 0.73},
 }
 #: Per-theme dev document F1 floor for the combined method (no theme may collapse);
-#: the lowest measured was info_sharing, 0.625.
+#: the lowest measured was non_compliant_parents, 0.632.
 THEME_FLOOR = 0.59
-#: Hard negatives wrongly counted, pooled over themes (issue 3 target is 5%; measured 11.6%).
-HARD_NEGATIVE_CEILING = 0.15
+#: Hard negatives wrongly counted, pooled over themes (issue 3 target: 5%; measured 1.4%).
+HARD_NEGATIVE_CEILING = 0.05
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +44,7 @@ def dev():
         docs = load_gold()
     except GoldError as err:
         pytest.skip(f"gold set not available: {err}")
-    _, figures = dev_figures(prepare(docs))
+    _, figures = dev_figures(prepare(docs, unseen=True))
     return figures
 
 
@@ -78,7 +74,8 @@ def test_hard_negatives_rarely_count(dev):
 def test_combined_is_not_worse_than_rules(dev):
     combined = dev["combined"]["macro"]["all"]["doc_f1"]
     rules = dev["rules"]["macro"]["all"]["doc_f1"]
-    assert combined >= rules - 0.02, f"combined {combined:.3f} vs rules {rules:.3f}"
+    # One dev document of one theme is ~0.005 of macro F1; combined measured 0.017 below.
+    assert combined >= rules - 0.03, f"combined {combined:.3f} vs rules {rules:.3f}"
 
 
 def test_train_writes_a_loadable_artifact_and_card(tmp_path):
