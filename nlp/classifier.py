@@ -11,10 +11,10 @@ One row per sentence (see :mod:`scrthemes.nlp.features`) goes through a
 into a ``OneVsRestClassifier`` of class-balanced logistic regressions, one per
 theme (multi-label). Per-theme decision thresholds are chosen at training time
 (see :mod:`scrthemes.nlp.train`) and stored in the JSON card beside the
-artifact, not in the pipeline. The probabilities are not calibrated (class
-weighting inflates them; with ~25 positive documents a theme there is too
-little data to spare for calibration): compare a score with its theme's
-threshold, not across themes.
+artifact, not in the pipeline. The class-balanced regressions inflate their
+probabilities, so they are calibrated per theme by Platt scaling fitted on
+out-of-fold predictions (:mod:`scrthemes.nlp.calibration`); the two numbers
+per theme are in the card too.
 
 The artifact is written with :func:`skops.io.dump` and read back with
 :func:`skops.io.load` trusting exactly :data:`TRUSTED_TYPES`; a test pins that
@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import skops.io as sio
 from scrthemes.models import MODELS_DIR
+from scrthemes.nlp.calibration import calibrate
 from scrthemes.nlp.features import sentence_rows
 from scrthemes.nlp.mentions import Sentence
 from scrthemes.nlp.themes import THEME_IDS
@@ -116,6 +117,8 @@ class ThemeClassifier:
     is where a sentence without a rule hit adds a mention (above 1: never)
     and ``rule_thresholds[theme]`` the probability an affirmed rule hit needs
     to count (0: always). Missing entries fall back to ``thresholds``.
+    ``calibration`` maps the pipeline's raw probabilities to calibrated ones
+    (empty: raw); every threshold is on the calibrated scale.
     """
 
     pipeline: Pipeline
@@ -123,6 +126,7 @@ class ThemeClassifier:
     rule_thresholds: dict[str, float] = field(default_factory=dict)
     card: dict = field(default_factory=dict)
     combined_thresholds: dict[str, float] = field(default_factory=dict)
+    calibration: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in ("rule_thresholds", "combined_thresholds"):
@@ -146,7 +150,8 @@ class ThemeClassifier:
         """
         if not sentences:
             return np.zeros((0, len(THEME_IDS)))
-        return np.asarray(self.pipeline.predict_proba(sentence_rows(sentences)), dtype=float)
+        raw = np.asarray(self.pipeline.predict_proba(sentence_rows(sentences)), dtype=float)
+        return calibrate(raw, self.calibration)
 
     @property
     def version(self) -> str:
@@ -215,6 +220,7 @@ def save_classifier(classifier: ThemeClassifier, path: Path = DEFAULT_MODEL) -> 
     card["thresholds"] = {t: round(float(classifier.thresholds[t]), 4) for t in THEME_IDS}
     card["combined_thresholds"] = {t: round(float(classifier.combined_thresholds[t]), 4) for t in THEME_IDS}
     card["rule_thresholds"] = {t: round(float(classifier.rule_thresholds[t]), 4) for t in THEME_IDS}
+    card["calibration"] = {t: [float(v) for v in classifier.calibration.get(t, (1.0, 0.0))] for t in THEME_IDS}
     card["artifact"] = path.name
     card["artifact_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
     card["trusted_types"] = list(TRUSTED_TYPES)
@@ -236,7 +242,7 @@ def _read_card(path: Path) -> dict:
         raise ModelFileError(
             f"{cpath}: labels {card.get('labels')} differ from the codebook's; retrain with `scrthemes train`"
         )
-    for key in ("thresholds", "combined_thresholds", "rule_thresholds"):
+    for key in ("thresholds", "combined_thresholds", "rule_thresholds", "calibration"):
         missing = [t for t in THEME_IDS if t not in card.get(key, {})]
         if missing:
             raise ModelFileError(f"{cpath}: {key} lack {', '.join(missing)}")
@@ -286,4 +292,5 @@ def load_classifier(path: Path | None = None) -> ThemeClassifier | None:
         rule_thresholds={t: float(card["rule_thresholds"][t]) for t in THEME_IDS},
         card=card,
         combined_thresholds={t: float(card["combined_thresholds"][t]) for t in THEME_IDS},
+        calibration={t: (float(card["calibration"][t][0]), float(card["calibration"][t][1])) for t in THEME_IDS},
     )

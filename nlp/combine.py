@@ -50,7 +50,9 @@ from scrthemes.nlp.themes import THEME_IDS
 
 COMBINE_METHODS = ("classifier", "combined")
 #: Candidate thresholds (probabilities) searched per theme.
-GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
+#: Calibrated probabilities of a sentence-level theme are small (a few percent of
+#: sentences assert one), so the grid is fine at the low end.
+GRID = np.round(np.concatenate([np.arange(0.01, 0.05, 0.01), np.arange(0.05, 0.951, 0.025)]), 3)
 #: A threshold no probability reaches: "never add classifier-only mentions".
 NEVER = 1.01
 

@@ -9,8 +9,9 @@ same thresholds and predictions):
    an evidence quote of that theme overlaps it (domestic abuse evidence is also
    volatile relationships evidence, as :func:`scrthemes.nlp.gold.load_gold`
    applies); every other sentence, hard negatives included, is negative.
-2. Thresholds: ``k``-fold out-of-fold probabilities over the training
-   documents; per theme the classifier threshold maximising document-level F1
+2. Calibration and thresholds: ``k``-fold out-of-fold probabilities over the
+   training documents, calibrated per theme by Platt scaling fitted on them
+   (:mod:`scrthemes.nlp.calibration`); per theme the classifier threshold maximising document-level F1
    of the classifier alone, and, jointly, the two thresholds of the combined
    policy of :mod:`scrthemes.nlp.combine` (when a sentence adds a
    classifier-only mention; when the classifier vetoes a rule hit) maximising
@@ -41,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 from scrthemes.models import MODELS_DIR
+from scrthemes.nlp.calibration import brier, calibrate, fit_calibration
 from scrthemes.nlp.classifier import ThemeClassifier, build_pipeline, provenance, save_classifier
 from scrthemes.nlp.combine import choose_thresholds, combine
 from scrthemes.nlp.features import document_rows
@@ -201,11 +203,14 @@ def fit_theme_classifier(data: Prepared, *, seed: int = 13, k: int = 5) -> Theme
     Returns
     -------
     ThemeClassifier
-        With an empty card (``train`` fills it).
+        Calibrated on the out-of-fold predictions, with an empty card
+        (``train`` fills it).
     """
-    probs = out_of_fold(data, k=k, seed=seed)
+    raw = out_of_fold(data, k=k, seed=seed)
+    calibration = fit_calibration(raw, data.labels)
+    probs = [calibrate(p, calibration) for p in raw]
     thresholds, combined, rule = choose_thresholds(_present(data), data.sentences, probs)
-    return ThemeClassifier(_fit(data, seed), thresholds, rule, {}, combined)
+    return ThemeClassifier(_fit(data, seed), thresholds, rule, {}, combined, calibration)
 
 
 def predict_mentions(
@@ -285,9 +290,9 @@ def cross_validated_mentions(
 ) -> tuple[Prepared, dict[str, list[list[Mention]]]]:
     """Every method's mentions from out-of-fold predictions, thresholds from the other folds.
 
-    ``probs`` are out-of-fold probabilities over all of ``data`` (from
+    ``probs`` are raw out-of-fold probabilities over all of ``data`` (from
     :func:`out_of_fold` with the same ``k`` and ``seed``); every fold's
-    thresholds come from the other folds' probabilities only.
+    calibration and thresholds come from the other folds' probabilities only.
 
     Returns
     -------
@@ -301,15 +306,19 @@ def cross_validated_mentions(
     for train_docs, test_docs in folds(data.docs, k=k, seed=seed):
         rest = [by_id[d.id] for d in train_docs]
         part = data.subset({d.id for d in train_docs})
-        thresholds, combined, rule = choose_thresholds(_present(part), part.sentences, [probs[i] for i in rest])
+        calibration = fit_calibration([probs[i] for i in rest], part.labels)
+        thresholds, combined, rule = choose_thresholds(
+            _present(part), part.sentences, [calibrate(probs[i], calibration) for i in rest]
+        )
         # Only the thresholds are needed to combine precomputed probabilities.
         fold_thresholds = ThemeClassifier(None, thresholds, rule, {}, combined)  # type: ignore[arg-type]
         for d in test_docs:
             i = by_id[d.id]
             order.append(i)
+            p = calibrate(probs[i], calibration)
             for method in mentions:
                 mentions[method].append(
-                    combine(d.text, data.sentences[i], data.rule_mentions[i], probs[i], fold_thresholds, method)
+                    combine(d.text, data.sentences[i], data.rule_mentions[i], p, fold_thresholds, method)
                 )
     pooled = Prepared(
         [data.docs[i] for i in order],
@@ -360,8 +369,10 @@ def train(gold_dir: Path | None = None, out_dir: Path = MODELS_DIR, *, seed: int
     k = 5
     probs = out_of_fold(data, k=k, seed=seed)
     cv = cross_validated_figures(data, probs, k=k, seed=seed)
-    thresholds, combined, rule = choose_thresholds(_present(data), data.sentences, probs)
-    classifier = ThemeClassifier(_fit(data, seed), thresholds, rule, {}, combined)
+    calibration = fit_calibration(probs, data.labels)
+    calibrated = [calibrate(p, calibration) for p in probs]
+    thresholds, combined, rule = choose_thresholds(_present(data), data.sentences, calibrated)
+    classifier = ThemeClassifier(_fit(data, seed), thresholds, rule, {}, combined, calibration)
     classifier.card = {
         "name": "scrthemes theme classifier",
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -378,6 +389,9 @@ def train(gold_dir: Path | None = None, out_dir: Path = MODELS_DIR, *, seed: int
         "rule_hits": "each document's rule hits without its own patterns (those right in that document only), "
         "for training and for every figure below, so rules and classifier are compared as on unseen reviews",
         "split": {"train_docs": len(train_docs), "dev_docs": len(dev_docs), "dev_fraction": 0.3},
+        "calibration_note": "Platt scaling per theme (slope, intercept on the logit) fitted on the out-of-fold "
+        "sentence probabilities; brier_oof is the out-of-fold Brier score per theme before and after",
+        "brier_oof": {"raw": brier(probs, data.labels), "calibrated": brier(calibrated, data.labels)},
         "metrics": {
             "dev": dev,
             "dev_note": "same recipe trained on the train split only, scored on the dev split",

@@ -178,7 +178,10 @@ def _tiny_pipeline() -> Pipeline:
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> tuple[ThemeClassifier, Path]:
-    clf = ThemeClassifier(_tiny_pipeline(), dict.fromkeys(THEME_IDS, 0.5), dict.fromkeys(THEME_IDS, 0.4))
+    clf = ThemeClassifier(
+        _tiny_pipeline(), dict.fromkeys(THEME_IDS, 0.5), dict.fromkeys(THEME_IDS, 0.4),
+        calibration=dict.fromkeys(THEME_IDS, (0.8, -2.0)),
+    )
     path = tmp_path_factory.mktemp("model") / "tiny.skops"
     save_classifier(clf, path)
     return clf, path
@@ -199,6 +202,26 @@ def test_skops_round_trip_gives_the_same_probabilities(tiny):
     assert loaded.thresholds == clf.thresholds
     assert loaded.rule_thresholds == clf.rule_thresholds
     assert loaded.combined_thresholds == clf.combined_thresholds
+    assert loaded.calibration == clf.calibration
+
+
+def test_calibration_undoes_inflated_probabilities():
+    """Platt scaling on probabilities pushed up by class weighting brings them back to the base rate."""
+    from scrthemes.nlp.calibration import brier, calibrate, fit_calibration
+
+    rng = np.random.default_rng(5)
+    true = rng.uniform(0.0, 0.2, size=(4000, len(THEME_IDS)))  # ~10% positives
+    labels = (rng.uniform(size=true.shape) < true).astype(int)
+    inflated = 1 / (1 + np.exp(-(np.log(true / (1 - true)) + 2.0)))  # logit shifted by +2
+    table = fit_calibration([inflated], [labels])
+    for slope, intercept in table.values():
+        assert 0.5 < slope < 1.5 and intercept < -1.0  # roughly undoes the +2 shift
+    fixed = calibrate(inflated, table)
+    assert all(brier([fixed], [labels])[t] < brier([inflated], [labels])[t] for t in THEME_IDS)
+    assert fixed.mean() == pytest.approx(labels.mean(), abs=0.01)
+    order = np.argsort(inflated[:, 0])
+    assert (np.diff(fixed[order, 0]) >= 0).all()  # monotone: the same sentences clear a threshold
+    assert np.array_equal(calibrate(inflated, {}), inflated)
 
 
 def _double(x):
@@ -248,6 +271,9 @@ def test_shipped_artifact_and_card_are_consistent():
         assert 0.0 < card["thresholds"][theme] <= 1.0
         assert 0.0 <= card["rule_thresholds"][theme] <= 1.0
         assert 0.0 < card["combined_thresholds"][theme] <= 1.01
+        slope, _ = card["calibration"][theme]
+        assert slope > 0  # calibration keeps the order of the probabilities
+        assert card["brier_oof"]["calibrated"][theme] <= card["brier_oof"]["raw"][theme]
     for split_name in ("dev", "cv5"):
         for method in ("rules", "classifier", "combined"):
             figures = card["metrics"][split_name][method]
@@ -319,11 +345,11 @@ def test_default_method_is_the_one_that_measured_best(tmp_path):
     assert default_method(tmp_path / "missing.json") == FALLBACK_METHOD
 
 
-def test_shipped_card_default_follows_its_dev_figures():
+def test_shipped_card_default_follows_its_cross_validated_figures():
     import json
 
     from scrthemes.models import MODELS_DIR
     from scrthemes.nlp.train import best_method
 
     card = json.loads((MODELS_DIR / "theme_classifier.json").read_text())
-    assert card["default_method"] == best_method(card["metrics"]["dev"])
+    assert card["default_method"] == best_method(card["metrics"]["cv5"])
