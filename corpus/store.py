@@ -273,15 +273,7 @@ class Store:
             return [dict(row._mapping) for row in result]
 
     def query(self, sql: str, params: dict | None = None) -> tuple[list[str], list[tuple]]:
-        """Run one read-only SQL statement; returns (column names, rows).
-
-        Raises
-        ------
-        ReadOnlyQueryError
-            The statement would write, or there is more than one; nothing is changed.
-        QueryError
-            The database rejected the SQL (syntax, unknown table, ...).
-        """
+        """Run one read-only SQL statement; returns (column names, rows); errors as :meth:`ReadOnlySQL.run`."""
         return self._readonly.run(self.engine, sql, params)
 
     # --- runs ------------------------------------------------------------------------
