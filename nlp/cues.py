@@ -218,6 +218,8 @@ REVIEW_PARTICIPATION: tuple[str, ...] = (
     "engage with the review", "engage with this review", "engage in the review",
     "engaged with the review", "the review process", "review meeting", "meet the author",
     "with the author", "speak to the author",
+    # the review's own method, not professionals at the time: "the panel accepted her account"
+    "panel accepted", "review accepted", "reviewer accepted", "author accepted",
 )
 #: Themes about help offered to the family, for which a review-participation
 #: sentence does not count.
