@@ -125,8 +125,15 @@ class Tagger:
             doc = proc(doc)
         return doc, index, spans
 
-    def _analyse(self, text: str) -> tuple[list[Sentence], list[Mention]]:
-        """Sentences (with their rule hits) and all rule mentions, negated ones flagged."""
+    def _analyse(
+        self, text: str, *, without: frozenset[str] = frozenset(), overlapping: bool = False
+    ) -> tuple[list[Sentence], list[Mention]]:
+        """Sentences (with their rule hits) and all rule mentions, negated ones flagged.
+
+        ``without``: pattern ids to leave out, as if they did not exist (before
+        overlapping hits are resolved). ``overlapping``: keep every hit instead
+        of the longest of each overlapping group of a theme.
+        """
         sentences: list[Sentence] = []
         mentions: list[Mention] = []
         heading: str | None = None
@@ -135,7 +142,8 @@ class Tagger:
             doc, index, spans = self._doc(chunk)
             starts = [a for a, _, _ in spans]
             by_sent: dict[int, list[Mention]] = {}
-            for span in _best_spans(doc):
+            found = [span for span in doc.spans[SPANS_KEY] if span.id_ not in without]
+            for span in found if overlapping else _best_spans(found):
                 # The sentence holding the span, found in original offsets.
                 at = bisect.bisect_right(starts, index[span.start_char]) - 1
                 s_start, s_end, _ = spans[max(at, 0)]
@@ -172,20 +180,26 @@ class Tagger:
         mentions.sort(key=lambda m: (m.start, m.end, THEME_IDS.index(m.theme)))
         return sentences, mentions
 
-    def sentences(self, text: str) -> list[Sentence]:
+    def sentences(self, text: str, *, without: frozenset[str] = frozenset()) -> list[Sentence]:
         """Split ``text`` into sentences, each with its rule hits (negated or not).
 
         Parameters
         ----------
         text
             The text to split; offsets refer to it.
+        without
+            Pattern ids to tag as if they did not exist (see :mod:`scrthemes.nlp.unseen`).
 
         Returns
         -------
         list[Sentence]
             Sentences in order; ``heading`` is the nearest heading above, if any.
         """
-        return self._analyse(text)[0]
+        return self._analyse(text, without=without)[0]
+
+    def every_hit(self, text: str) -> list[Mention]:
+        """Every rule hit in ``text``, overlapping ones included (``tag`` keeps the longest of each group)."""
+        return self._analyse(text, overlapping=True)[1]
 
     def tag(self, text: str) -> list[Mention]:
         """Find theme mentions in ``text``.
@@ -260,9 +274,9 @@ _WHITESPACE = re.compile(r"\s+")
 _LONG_WHITESPACE = re.compile(r"\s{2,}")
 
 
-def _best_spans(doc: Doc) -> list:
+def _best_spans(found: list) -> list:
     """One span per overlapping group of the same theme: the longest, then the first."""
-    spans = sorted(doc.spans[SPANS_KEY], key=lambda s: (s.label_, -(s.end - s.start), s.start))
+    spans = sorted(found, key=lambda s: (s.label_, -(s.end - s.start), s.start))
     taken: dict[str, set[int]] = {}  # token positions already covered, per theme
     chosen = []
     for span in spans:

@@ -49,7 +49,7 @@ from scrthemes.nlp.features import document_rows
 from scrthemes.nlp.gold import GoldDoc, folds, gold_docs_dir, load_gold, split_gold
 from scrthemes.nlp.mentions import Mention, Sentence
 from scrthemes.nlp.themes import MISSION_THEMES, THEME_IDS
-from scrthemes.nlp.unseen import own_patterns, sentences_without
+from scrthemes.nlp.unseen import own_patterns
 from threadpoolctl import threadpool_limits
 
 MODEL_NAME = "theme_classifier.skops"
@@ -138,15 +138,14 @@ def prepare(docs: Sequence[GoldDoc], tagger: object | None = None, *, unseen: bo
         from scrthemes.nlp.tagger import load_tagger
 
         tagger = load_tagger("rules")
+    owns = [frozenset[str]()] * len(docs)
+    if unseen:
+        owns = own_patterns(docs, [tagger.every_hit(d.text) for d in docs])  # type: ignore[attr-defined]
     sentences, mentions = [], []
-    for doc in docs:
-        sents = tagger.sentences(doc.text)  # type: ignore[attr-defined]
+    for doc, own in zip(docs, owns, strict=True):
+        sents = tagger.sentences(doc.text, without=own)  # type: ignore[attr-defined]
         sentences.append(sents)
         mentions.append(sorted({h for s in sents for h in s.rule_hits}, key=lambda m: (m.start, m.end)))
-    if unseen:
-        owns = own_patterns(docs, mentions)
-        sentences = [sentences_without(s, own) for s, own in zip(sentences, owns, strict=True)]
-        mentions = [[m for m in ms if m.pattern_id not in own] for ms, own in zip(mentions, owns, strict=True)]
     labels = [sentence_labels(d, s) for d, s in zip(docs, sentences, strict=True)]
     return Prepared(list(docs), sentences, mentions, labels)
 

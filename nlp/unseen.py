@@ -9,7 +9,14 @@ a sentence with gold evidence of its theme) lies in that document.
 Patterns that are never right stay: they come from the codebook, not from a
 document.
 
-Dropping a document's own patterns from its rule hits gives:
+Support is counted over every hit, overlapping ones included
+(:meth:`scrthemes.nlp.tagger.Tagger.every_hit`): the tagger keeps only the
+longest of overlapping hits, so counting after that would make a broad pattern
+that happens to overlap an older one look like the only one that is right.
+Tagging a document without its own patterns
+(``Tagger.sentences(text, without=...)``) then resolves overlaps among the
+patterns that are left, as the tagger would had those never been written. It
+gives:
 
 * the rules' unseen-wording estimate (``scrthemes evaluate --split unseen``);
 * the rule hits the classifier is trained and its thresholds chosen on, so
@@ -20,10 +27,9 @@ Dropping a document's own patterns from its rule hits gives:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from scrthemes.nlp.gold import GoldDoc
-from scrthemes.nlp.mentions import Mention, Sentence
+from scrthemes.nlp.mentions import Mention
 from scrthemes.nlp.segment import sentence_spans
 from scrthemes.nlp.themes import THEME_IDS
 
@@ -44,7 +50,8 @@ def own_patterns(docs: Sequence[GoldDoc], mentions: Sequence[Sequence[Mention]])
     docs
         Gold documents.
     mentions
-        For each document, the rule mentions of its text (negated ones are ignored).
+        For each document, the rule hits of its text, overlapping ones
+        included (negated ones are ignored).
 
     Returns
     -------
@@ -58,14 +65,3 @@ def own_patterns(docs: Sequence[GoldDoc], mentions: Sequence[Sequence[Mention]])
             if m.pattern_id and not m.negated and any(s <= m.start < e for s, e in evidence[m.theme]):
                 support.setdefault(m.pattern_id, set()).add(doc.id)
     return [frozenset(p for p, where in support.items() if where == {doc.id}) for doc in docs]
-
-
-def without_own_patterns(docs: Sequence[GoldDoc], mentions: Sequence[Sequence[Mention]]) -> list[list[Mention]]:
-    """Each document's mentions, less those of its own patterns (:func:`own_patterns`)."""
-    owns = own_patterns(docs, mentions)
-    return [[m for m in mine if m.pattern_id not in own] for mine, own in zip(mentions, owns, strict=True)]
-
-
-def sentences_without(sentences: Sequence[Sentence], own: frozenset[str]) -> list[Sentence]:
-    """The sentences with the rule hits of ``own`` patterns removed."""
-    return [replace(s, rule_hits=tuple(h for h in s.rule_hits if h.pattern_id not in own)) for s in sentences]

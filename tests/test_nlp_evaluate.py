@@ -212,8 +212,8 @@ def test_split_is_stable_under_reordering_and_folds_partition(fictional, tmp_pat
     assert folds(shuffled, k=5) == parts
 
 
-def test_unseen_estimate_drops_patterns_right_in_one_document_only(fictional):
-    from scrthemes.nlp.unseen import without_own_patterns
+def test_own_patterns_are_those_right_in_one_document_only(fictional):
+    from scrthemes.nlp.unseen import own_patterns
 
     docs, _ = fictional
 
@@ -222,20 +222,27 @@ def test_unseen_estimate_drops_patterns_right_in_one_document_only(fictional):
         start, end = _span(text, quote)
         return Mention(theme, start, end, quote, text, 0, len(text), negated=negated, pattern_id=pattern_id)
 
-    mentions = [
+    hits = [
         [mention("f1", "housing", "hostel", "housing/places")],  # right here ...
-        [mention("f2", "housing", "home", "housing/home")],  # wrong everywhere: from the codebook, kept
-        [mention("f3", "domestic_abuse", "refuge", "domestic_abuse/refuge")],  # right here only: dropped
-        [mention("f4", "housing", "overcrowded", "housing/places"),  # ... and here: kept in both
-         mention("f4", "info_sharing", "not shared", "info_sharing/not-shared", negated=True)],
+        [mention("f2", "housing", "home", "housing/home")],  # wrong everywhere: from the codebook, not a document
+        [mention("f3", "domestic_abuse", "refuge", "domestic_abuse/refuge")],  # right here only: f3's own
+        [mention("f4", "housing", "overcrowded", "housing/places"),  # ... and here: nobody's own
+         mention("f4", "info_sharing", "not shared", "info_sharing/not-shared", negated=True)],  # negated: no support
     ]
-    kept = without_own_patterns(docs, mentions)
-    assert [[m.pattern_id for m in mine] for mine in kept] == [
-        ["housing/places"], ["housing/home"], [], ["housing/places", "info_sharing/not-shared"],
-    ]
-    report = evaluate_predictions(docs, kept, n_boot=0)
-    assert report.themes["domestic_abuse"].values["doc_recall"] == 0.0
-    assert report.themes["housing"].values["doc_recall"] == pytest.approx(2 / 3)
+    assert own_patterns(docs, hits) == [frozenset(), frozenset(), {"domestic_abuse/refuge"}, frozenset()]
+
+
+def test_tagging_without_a_pattern_lets_the_overlapped_one_through():
+    from scrthemes.nlp.tagger import load_tagger
+
+    tagger = load_tagger("rules")
+    text = "Ms Dunn had been a victim of domestic abuse for years."
+    best = {m.pattern_id for m in tagger.tag(text) if m.theme == "domestic_abuse"}
+    every = {m.pattern_id for m in tagger.every_hit(text) if m.theme == "domestic_abuse"}
+    assert best == {"domestic_abuse/victim-of-da"}  # the longest of the overlapping hits
+    assert every == {"domestic_abuse/victim-of-da", "domestic_abuse/domestic-abuse"}
+    hits = [h for s in tagger.sentences(text, without=frozenset(best)) for h in s.rule_hits]
+    assert {h.pattern_id for h in hits if h.theme == "domestic_abuse"} == {"domestic_abuse/domestic-abuse"}
 
 
 # ------------------------------------------------------------ real gold set
