@@ -32,6 +32,7 @@ KNOWLEDGE_VERBS: tuple[str, ...] = (
     "recognised", "appreciate", "understand", "identify", "identified", "consider",
     "considered", "explore", "explored", "share", "shared", "inform", "informed", "pass",
     "passed", "record", "recorded", "check", "checked", "assess", "assessed", "ask", "asked",
+    "establish", "established", "clarify", "clarified", "verify", "verified",
     "address", "addressed", "act", "acted", "follow", "followed", "take", "taken", "told",
     "notified", "alerted",
 )
