@@ -247,14 +247,14 @@ def test_tagging_without_a_pattern_lets_the_overlapped_one_through():
 
 # ------------------------------------------------------------ real gold set
 
-#: Rules on the 42-document dev split (seed 13), measured 2026-11-23 04:40 UTC: macro
-#: doc F1 0.955, mission-theme doc F1 0.960, macro kappa 0.945, hard negatives counted
+#: Rules on the 42-document dev split (seed 13), measured 2026-11-23 05:15 UTC: macro
+#: doc F1 0.965, mission-theme doc F1 0.978, macro kappa 0.957, hard negatives counted
 #: 1.4%. The patterns were written reading every gold document, dev included, so this
 #: is a tuning figure; it guards against a pattern change that breaks what works.
 #: Floors sit ~0.03 below (one dev document moves a theme's F1 by ~0.05).
-DEV_FLOORS = {"macro_doc_f1": 0.92, "mission_doc_f1": 0.93, "macro_kappa": 0.91, "hard_negative_rate": 0.05}
-#: The unseen-wording estimate over all 130 documents, same time: 0.835, 0.853, 0.798, 3.4%.
-UNSEEN_FLOORS = {"macro_doc_f1": 0.81, "mission_doc_f1": 0.82, "macro_kappa": 0.77, "hard_negative_rate": 0.06}
+DEV_FLOORS = {"macro_doc_f1": 0.93, "mission_doc_f1": 0.94, "macro_kappa": 0.92, "hard_negative_rate": 0.05}
+#: The unseen-wording estimate over all 130 documents, same time: 0.904, 0.921, 0.880, 3.0%.
+UNSEEN_FLOORS = {"macro_doc_f1": 0.87, "mission_doc_f1": 0.89, "macro_kappa": 0.85, "hard_negative_rate": 0.06}
 
 
 @pytest.mark.parametrize(("split", "floors"), [("dev", DEV_FLOORS), ("unseen", UNSEEN_FLOORS)])

@@ -17,21 +17,21 @@ from scrthemes.nlp.themes import THEME_IDS
 
 pytestmark = pytest.mark.slow
 
-# Measured 2026-11-23 04:40 UTC (seed 13, 88 train / 42 dev documents), dev split, with
+# Measured 2026-11-23 05:15 UTC (seed 13, 88 train / 42 dev documents), dev split, with
 # the rule hits as on unseen reviews (each document without its own patterns, as
 # ``scrthemes train`` does), after the second pattern round:
 MEASURED = {
-    "combined": {"doc_f1": 0.797, "mission_doc_f1": 0.793, "kappa": 0.741, "hard_negative_rate": 0.014},
-    "rules": {"doc_f1": 0.814, "mission_doc_f1": 0.802, "kappa": 0.762, "hard_negative_rate": 0.014},
+    "combined": {"doc_f1": 0.857, "mission_doc_f1": 0.859, "kappa": 0.814, "hard_negative_rate": 0.014},
+    "rules": {"doc_f1": 0.857, "mission_doc_f1": 0.859, "kappa": 0.814, "hard_negative_rate": 0.014},
 }
 # Floors: measured minus ~0.03 (one dev document of one theme moves a theme's F1 by ~0.05).
 FLOORS = {
-    "combined": {"doc_f1": 0.77, "mission_doc_f1": 0.76, "kappa": 0.71},
-    "rules": {"doc_f1": 0.78, "mission_doc_f1": 0.77, "kappa": 0.73},
+    "combined": {"doc_f1": 0.83, "mission_doc_f1": 0.83, "kappa": 0.78},
+    "rules": {"doc_f1": 0.83, "mission_doc_f1": 0.83, "kappa": 0.78},
 }
 #: Per-theme dev document F1 floor for the combined method (no theme may collapse);
-#: the lowest measured was non_compliant_parents, 0.632.
-THEME_FLOOR = 0.59
+#: the lowest measured was threshold_disputes, 0.667.
+THEME_FLOOR = 0.62
 #: Hard negatives wrongly counted, pooled over themes (issue 3 target: 5%; measured 1.4%).
 HARD_NEGATIVE_CEILING = 0.05
 
@@ -74,8 +74,8 @@ def test_hard_negatives_rarely_count(dev):
 def test_combined_is_not_worse_than_rules(dev):
     combined = dev["combined"]["macro"]["all"]["doc_f1"]
     rules = dev["rules"]["macro"]["all"]["doc_f1"]
-    # One dev document of one theme is ~0.005 of macro F1; combined measured 0.017 below.
-    assert combined >= rules - 0.03, f"combined {combined:.3f} vs rules {rules:.3f}"
+    # One dev document of one theme is ~0.005 of macro F1; combined measured equal.
+    assert combined >= rules - 0.02, f"combined {combined:.3f} vs rules {rules:.3f}"
 
 
 def test_train_writes_a_loadable_artifact_and_card(tmp_path):
