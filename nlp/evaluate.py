@@ -304,8 +304,9 @@ def run_evaluation(
 
 def _unseen(docs: list[GoldDoc], method: str, *, n_boot: int, seed: int, k: int) -> EvaluationReport:
     """The unseen-wording estimate of one method over every document (module notes)."""
+    from scrthemes.nlp.prepare import prepare
     from scrthemes.nlp.tagger import load_tagger
-    from scrthemes.nlp.train import cross_validated_mentions, out_of_fold, prepare
+    from scrthemes.nlp.train import cross_validated_mentions, out_of_fold
 
     data = prepare(docs, load_tagger("rules"), unseen=True)
     note = "each document scored without the patterns that are right in that document only"

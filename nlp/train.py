@@ -3,12 +3,8 @@
 Recipe (all seeds fixed, so two runs on the same gold and patterns give the
 same thresholds and predictions):
 
-1. Split every gold text into sentences with the rule tagger
-   (``load_tagger("rules").sentences``), so the classifier sees the same rule
-   hits at training and tagging time. A sentence is positive for a theme when
-   an evidence quote of that theme overlaps it (domestic abuse evidence is also
-   volatile relationships evidence, as :func:`scrthemes.nlp.gold.load_gold`
-   applies); every other sentence, hard negatives included, is negative.
+1. Split every gold text into sentences with their rule hits, as on unseen
+   reviews, and label them (:func:`scrthemes.nlp.prepare.prepare`).
 2. Calibration and thresholds: ``k``-fold out-of-fold probabilities over the
    training documents, calibrated per theme by Platt scaling fitted on them
    (:mod:`scrthemes.nlp.calibration`); per theme the classifier threshold maximising document-level F1
@@ -47,9 +43,9 @@ from scrthemes.nlp.classifier import ThemeClassifier, build_pipeline, provenance
 from scrthemes.nlp.combine import choose_thresholds, combine
 from scrthemes.nlp.features import document_rows
 from scrthemes.nlp.gold import GoldDoc, folds, gold_docs_dir, load_gold, split_gold
-from scrthemes.nlp.mentions import Mention, Sentence
+from scrthemes.nlp.mentions import Mention
+from scrthemes.nlp.prepare import Prepared, prepare
 from scrthemes.nlp.themes import MISSION_THEMES, THEME_IDS
-from scrthemes.nlp.unseen import own_patterns
 from threadpoolctl import threadpool_limits
 
 MODEL_NAME = "theme_classifier.skops"
@@ -70,84 +66,6 @@ class TrainResult:
     thresholds: dict[str, float]
     dev: dict[str, dict]
     cv: dict[str, dict]
-
-
-@dataclass
-class Prepared:
-    """Gold documents with their tagged sentences and sentence labels."""
-
-    docs: list[GoldDoc]
-    sentences: list[list[Sentence]]
-    rule_mentions: list[list[Mention]]
-    labels: list[np.ndarray]
-
-    def subset(self, ids: set[str]) -> Prepared:
-        keep = [i for i, d in enumerate(self.docs) if d.id in ids]
-        return Prepared(
-            [self.docs[i] for i in keep],
-            [self.sentences[i] for i in keep],
-            [self.rule_mentions[i] for i in keep],
-            [self.labels[i] for i in keep],
-        )
-
-
-def sentence_labels(doc: GoldDoc, sentences: Sequence[Sentence]) -> np.ndarray:
-    """Binary labels ``(len(sentences), 9)``: the sentence overlaps an evidence quote.
-
-    Parameters
-    ----------
-    doc
-        A gold document.
-    sentences
-        Sentences of ``doc.text``.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``int`` array, columns in :data:`THEME_IDS` order.
-    """
-    y = np.zeros((len(sentences), len(THEME_IDS)), dtype=int)
-    for t, theme in enumerate(THEME_IDS):
-        for a, b, _ in doc.evidence[theme]:
-            for i, s in enumerate(sentences):
-                if a < s.end and s.start < b:
-                    y[i, t] = 1
-    return y
-
-
-def prepare(docs: Sequence[GoldDoc], tagger: object | None = None, *, unseen: bool = False) -> Prepared:
-    """Tag every gold text with the rules and label its sentences.
-
-    Parameters
-    ----------
-    docs
-        Gold documents.
-    tagger
-        A rules tagger (``sentences(text)`` and ``tag(text)``); the default
-        ``load_tagger("rules")`` when None.
-    unseen
-        Drop each document's own patterns (:mod:`scrthemes.nlp.unseen`) from
-        its rule hits and rule mentions, so that the rules behave as they
-        would on a review nobody wrote patterns from.
-
-    Returns
-    -------
-    Prepared
-    """
-    if tagger is None:
-        from scrthemes.nlp.tagger import load_tagger
-
-        tagger = load_tagger("rules")
-    owns = [frozenset[str]()] * len(docs)
-    if unseen:
-        owns = own_patterns(docs, [tagger.every_hit(d.text) for d in docs])  # type: ignore[attr-defined]
-    sentences, mentions = [], []
-    for doc, own in zip(docs, owns, strict=True):
-        sents = tagger.sentences(doc.text, without=own)  # type: ignore[attr-defined]
-        sentences.append(sents)
-        mentions.append(sorted({h for s in sents for h in s.rule_hits}, key=lambda m: (m.start, m.end)))
-    labels = [sentence_labels(d, s) for d, s in zip(docs, sentences, strict=True)]
-    return Prepared(list(docs), sentences, mentions, labels)
 
 
 def _fit(data: Prepared, seed: int):

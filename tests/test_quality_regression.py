@@ -38,7 +38,8 @@ HARD_NEGATIVE_CEILING = 0.05
 
 @pytest.fixture(scope="module")
 def dev():
-    from scrthemes.nlp.train import dev_figures, prepare
+    from scrthemes.nlp.prepare import prepare
+    from scrthemes.nlp.train import dev_figures
 
     try:
         docs = load_gold()
