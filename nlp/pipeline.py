@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import spacy
-from scrthemes.nlp import components, rulematch  # noqa: F401  (registers the factories)
+from scrthemes.nlp import components, preprocess, rulematch  # noqa: F401  (registers the factories)
 from scrthemes.nlp.themes import IMPLIED_THEMES, THEME_IDS, THEMES_FILE
 from spacy.language import Language
 
@@ -124,7 +124,7 @@ def rules_fingerprint(patterns_dir: Path = PATTERNS_DIR) -> str:
         Hex digest; changes whenever a rule, theme or context cue changes.
     """
     digest = hashlib.sha256()
-    code = [Path(components.__file__), Path(rulematch.__file__)]
+    code = [Path(components.__file__), Path(preprocess.__file__), Path(rulematch.__file__)]
     for path in [*sorted(Path(patterns_dir).glob("*.jsonl")), THEMES_FILE, *code]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -23,9 +23,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
-from scrthemes.nlp.components import SENTENCES_KEY, span_cue
+from scrthemes.nlp.components import span_cue
 from scrthemes.nlp.mentions import Mention, Sentence
 from scrthemes.nlp.pipeline import SPANS_KEY, load_pipeline, rules_fingerprint
+from scrthemes.nlp.preprocess import SENTENCES_KEY
 from scrthemes.nlp.segment import sentence_spans, units
 from scrthemes.nlp.themes import THEME_IDS
 from spacy.language import Language
