@@ -307,9 +307,18 @@ class ThemeContext:
             (b, "child" if doc[a].lower_ in _POSSESSIVE and a and doc[a - 1].lower_ in self.child_words else "parent")
             for a, b in inside.get("parent_terms", []) if b <= span.start
         ]
+        # "... the baby's needs because she was drinking": a baby does not drink, so a
+        # subject pronoun after a word for an infant is the parent.
+        infants = [b for a, b in inside.get("child_terms", []) if doc[a].lower_ in cues.INFANT_TERMS]
+        people += [
+            (i + 1, "parent") for i in range(span.sent.start, span.start)
+            if doc[i].lower_ in cues.SUBJECT_PRONOUNS and any(b <= i for b in infants)
+        ]
         people = [p for p in people if span.start - p[0] <= self.person_window]
-        # "killed by his drug-addled parents": a parent word right after the span owns it.
-        reach = 3 if span.end < len(doc) and doc[span.end].lower_ in {"by", "of", "among", "amongst"} else 1
+        # "killed by his drug-addled parents", "given methadone by either or both of
+        # their parents": a parent word just after the span owns it.
+        after = doc[span.end].lower_ if span.end < len(doc) else ""
+        reach = 6 if after == "by" else 3 if after in {"of", "among", "amongst"} else 1
         if any(span.end <= a <= span.end + reach for a, _ in inside.get("parent_terms", [])):
             return False
         if not people:

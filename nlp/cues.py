@@ -143,6 +143,11 @@ CHILD_TERMS: tuple[str, ...] = (
     # the child's post-mortem findings: "toxicology found traces of cocaine"
     "toxicology", "post-mortem", "postmortem", "posthumous",
 )
+#: Words for a child too young to drink, take drugs or be depressed: a subject
+#: pronoun after one of them ("the baby cried because she was drinking") is a parent.
+INFANT_TERMS: frozenset[str] = frozenset(["baby", "babies", "infant", "infants", "newborn", "toddler", "toddlers"])
+#: Subject pronouns that may stand for a parent.
+SUBJECT_PRONOUNS: frozenset[str] = frozenset(["she", "he", "they"])
 #: Words of general research, national policy or guidance: "Research shows",
 #: "Working Together 2018 sets out", "nationally", "the triennial analysis".
 GENERAL_CUES: tuple[str, ...] = (
