@@ -247,14 +247,14 @@ def test_tagging_without_a_pattern_lets_the_overlapped_one_through():
 
 # ------------------------------------------------------------ real gold set
 
-#: Rules on the 42-document dev split (seed 13), measured 2026-11-23 05:15 UTC: macro
-#: doc F1 0.965, mission-theme doc F1 0.978, macro kappa 0.957, hard negatives counted
+#: Rules on the 42-document dev split (seed 13), measured 2026-11-23 05:40 UTC: macro
+#: doc F1 0.975, mission-theme doc F1 0.978, macro kappa 0.969, hard negatives counted
 #: 1.4%. The patterns were written reading every gold document, dev included, so this
 #: is a tuning figure; it guards against a pattern change that breaks what works.
 #: Floors sit ~0.03 below (one dev document moves a theme's F1 by ~0.05).
-DEV_FLOORS = {"macro_doc_f1": 0.93, "mission_doc_f1": 0.94, "macro_kappa": 0.92, "hard_negative_rate": 0.05}
-#: The unseen-wording estimate over all 130 documents, same time: 0.904, 0.921, 0.880, 3.0%.
-UNSEEN_FLOORS = {"macro_doc_f1": 0.87, "mission_doc_f1": 0.89, "macro_kappa": 0.85, "hard_negative_rate": 0.06}
+DEV_FLOORS = {"macro_doc_f1": 0.94, "mission_doc_f1": 0.94, "macro_kappa": 0.93, "hard_negative_rate": 0.05}
+#: The unseen-wording estimate over all 130 documents, same time: 0.911, 0.925, 0.888, 3.0%.
+UNSEEN_FLOORS = {"macro_doc_f1": 0.88, "mission_doc_f1": 0.89, "macro_kappa": 0.85, "hard_negative_rate": 0.06}
 
 
 @pytest.mark.parametrize(("split", "floors"), [("dev", DEV_FLOORS), ("unseen", UNSEEN_FLOORS)])
@@ -280,9 +280,13 @@ def test_shipped_model_is_recognised_only_on_its_own_training_gold(gold_dir, tmp
 def test_dev_evaluation_with_the_classifier_is_not_in_sample(gold_dir):
     # The shipped model was refit on all gold documents; scoring it on dev would
     # be near-perfect. run_evaluation must train on the train split instead.
-    report = run_evaluation(gold_dir, method="combined", split="dev", n_boot=50)
+    from scrthemes.nlp.tagger import load_tagger
+
+    report = run_evaluation(gold_dir, method="classifier", split="dev", n_boot=50)
     assert "train split" in report.note
     assert "train split" in format_report(report).splitlines()[1]
-    assert report.macro["all"].values["doc_f1"] < 0.97
+    dev = split_gold(load_gold(gold_dir))[1]
+    in_sample = evaluate(load_tagger("classifier"), dev, n_boot=0)  # measured 0.995 against 0.922
+    assert report.macro["all"].values["doc_f1"] < in_sample.macro["all"].values["doc_f1"] - 0.03
     rules = run_evaluation(gold_dir, method="rules", split="dev", n_boot=50)
     assert rules.note == ""
