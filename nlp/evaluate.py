@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scrthemes.nlp.gold import GoldDoc, folds, load_gold, split_gold
+from scrthemes.nlp.gold import GoldDoc, evidence_in, folds, load_gold, split_gold
 from scrthemes.nlp.segment import sentence_spans
 from scrthemes.nlp.themes import MISSION_THEMES, THEME_IDS
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
@@ -96,7 +96,7 @@ def _count_doc(doc: GoldDoc, mentions: Sequence) -> tuple[np.ndarray, np.ndarray
         gold[t] = doc.themes[theme]
         mine = [m for m in affirmed if m.theme == theme]
         pred[t] = bool(mine)
-        gold_s = {i for i, (s, e) in enumerate(sents) for a, b, _ in doc.evidence[theme] if a < e and s < b}
+        gold_s = evidence_in(doc, theme, sents)
         pred_s = {i for i, (s, e) in enumerate(sents) for m in mine if s <= m.start < e}
         sent[t] = (len(gold_s & pred_s), len(pred_s - gold_s), len(gold_s - pred_s))
         for h_theme, _why, a, b, _text in doc.hard_negatives:
@@ -305,10 +305,9 @@ def run_evaluation(
 def _unseen(docs: list[GoldDoc], method: str, *, n_boot: int, seed: int, k: int) -> EvaluationReport:
     """The unseen-wording estimate of one method over every document (module notes)."""
     from scrthemes.nlp.prepare import prepare
-    from scrthemes.nlp.tagger import load_tagger
     from scrthemes.nlp.train import cross_validated_mentions, out_of_fold
 
-    data = prepare(docs, load_tagger("rules"), unseen=True)
+    data = prepare(docs, unseen=True)  # tagged by the rules
     note = "each document scored without the patterns that are right in that document only"
     if method == "rules":
         scored, mentions = data.docs, data.rule_mentions

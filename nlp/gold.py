@@ -147,6 +147,11 @@ def read_gold_file(path: Path) -> GoldDoc:
     )
 
 
+def evidence_in(doc: GoldDoc, theme: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    """Indices of the ``(start, end)`` spans (sentences) that overlap an evidence quote of ``theme``."""
+    return {i for i, (s, e) in enumerate(spans) if any(a < e and s < b for a, b, _ in doc.evidence[theme])}
+
+
 def gold_docs_dir(gold_dir: Path | None = None) -> Path:
     """The folder that holds the gold ``*.json`` files.
 

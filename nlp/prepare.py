@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scrthemes.nlp.gold import GoldDoc
+from scrthemes.nlp.gold import GoldDoc, evidence_in
 from scrthemes.nlp.mentions import Mention, Sentence
 from scrthemes.nlp.themes import THEME_IDS
 from scrthemes.nlp.unseen import own_patterns
@@ -57,11 +57,9 @@ def sentence_labels(doc: GoldDoc, sentences: Sequence[Sentence]) -> np.ndarray:
         ``int`` array, columns in :data:`THEME_IDS` order.
     """
     y = np.zeros((len(sentences), len(THEME_IDS)), dtype=int)
+    spans = [(s.start, s.end) for s in sentences]
     for t, theme in enumerate(THEME_IDS):
-        for a, b, _ in doc.evidence[theme]:
-            for i, s in enumerate(sentences):
-                if a < s.end and s.start < b:
-                    y[i, t] = 1
+        y[sorted(evidence_in(doc, theme, spans)), t] = 1
     return y
 
 

@@ -107,7 +107,9 @@ def _present(data: Prepared) -> np.ndarray:
     return np.array([[d.themes[t] for t in THEME_IDS] for d in data.docs], dtype=bool)
 
 
-def fit_theme_classifier(data: Prepared, *, seed: int = 13, k: int = 5) -> ThemeClassifier:
+def fit_theme_classifier(
+    data: Prepared, *, seed: int = 13, k: int = 5, raw: Sequence[np.ndarray] | None = None
+) -> ThemeClassifier:
     """Choose thresholds out-of-fold, then fit on all of ``data``.
 
     Parameters
@@ -116,6 +118,9 @@ def fit_theme_classifier(data: Prepared, *, seed: int = 13, k: int = 5) -> Theme
         Prepared training documents.
     seed, k
         Seed and number of folds for the threshold search.
+    raw
+        The out-of-fold probabilities of ``data`` if already computed
+        (:func:`out_of_fold` with the same ``k`` and ``seed``).
 
     Returns
     -------
@@ -123,7 +128,7 @@ def fit_theme_classifier(data: Prepared, *, seed: int = 13, k: int = 5) -> Theme
         Calibrated on the out-of-fold predictions, with an empty card
         (``train`` fills it).
     """
-    raw = out_of_fold(data, k=k, seed=seed)
+    raw = out_of_fold(data, k=k, seed=seed) if raw is None else raw
     calibration = fit_calibration(raw, data.labels)
     probs = [calibrate(p, calibration) for p in raw]
     thresholds, combined, rule = choose_thresholds(_present(data), data.sentences, probs)
@@ -286,10 +291,8 @@ def train(gold_dir: Path | None = None, out_dir: Path = MODELS_DIR, *, seed: int
     k = 5
     probs = out_of_fold(data, k=k, seed=seed)
     cv = cross_validated_figures(data, probs, k=k, seed=seed)
-    calibration = fit_calibration(probs, data.labels)
-    calibrated = [calibrate(p, calibration) for p in probs]
-    thresholds, combined, rule = choose_thresholds(_present(data), data.sentences, calibrated)
-    classifier = ThemeClassifier(_fit(data, seed), thresholds, rule, {}, combined, calibration)
+    classifier = fit_theme_classifier(data, seed=seed, k=k, raw=probs)
+    calibrated = [calibrate(p, classifier.calibration) for p in probs]
     classifier.card = {
         "name": "scrthemes theme classifier",
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scrthemes.nlp.gold import GoldDoc
+from scrthemes.nlp.gold import GoldDoc, evidence_in
 from scrthemes.nlp.mentions import Mention
 from scrthemes.nlp.segment import sentence_spans
 from scrthemes.nlp.themes import THEME_IDS
@@ -36,10 +36,7 @@ from scrthemes.nlp.themes import THEME_IDS
 
 def _evidence_sentences(doc: GoldDoc) -> dict[str, list[tuple[int, int]]]:
     sents = [(s, e) for s, e, _ in sentence_spans(doc.text)]
-    return {
-        theme: [(s, e) for s, e in sents if any(a < e and s < b for a, b, _ in doc.evidence[theme])]
-        for theme in THEME_IDS
-    }
+    return {theme: [sents[i] for i in sorted(evidence_in(doc, theme, sents))] for theme in THEME_IDS}
 
 
 def own_patterns(docs: Sequence[GoldDoc], mentions: Sequence[Sequence[Mention]]) -> list[frozenset[str]]:
